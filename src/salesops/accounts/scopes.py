@@ -1,0 +1,36 @@
+"""Building blocks for scoping functions: where a user sits in the org tree and what they manage.
+
+Each business app writes its own `for_user` from these (see customers/queries.py), so the rule for every
+model reads in one place. Remit roles (finance, risk, legal, warehouse) see everything under their org unit;
+company-level staff therefore see everything.
+"""
+
+from django.db.models import Q
+
+from salesops.accounts.models import OrgUnit, Role, User
+
+REMIT_ROLES = {Role.FINANCE, Role.RISK_OFFICER, Role.LEGAL}
+MANAGER_ROLES = {Role.SALES_MANAGER, Role.REGIONAL_DIRECTOR}
+PORTAL_ROLES = {Role.DEALER, Role.SUPPLIER}
+
+
+def sees_everything(user: User) -> bool:
+    return user.is_superuser or user.role == Role.ADMIN
+
+
+def managed_paths(user: User) -> list[str]:
+    """Org-tree paths of the units this user manages (their subtree is their team or region)."""
+    return list(OrgUnit.objects.filter(manager=user).values_list("path", flat=True))
+
+
+def remit_path(user: User) -> str | None:
+    """The subtree a remit role covers: their own org unit, or none when they have no unit."""
+    return user.org_unit.path if user.org_unit_id else None
+
+
+def under_paths(field: str, paths: list[str]) -> Q:
+    """Q matching rows whose org unit (at `field`, an OrgUnit foreign key) lies under any of `paths`."""
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__path__startswith": path})
+    return condition

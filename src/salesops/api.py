@@ -1,0 +1,16 @@
+"""The /api/v1 API: one NinjaAPI, each app contributes a router."""
+
+from salesops.accounts.auth import ApiKeyAuth, SessionAuth
+from salesops.core.api.errors import install_error_handlers
+from salesops.core.api.openapi import SalesopsAPI
+from salesops.customers.api import router as customers_router
+
+api = SalesopsAPI(
+    title="salesops API",
+    version="1",
+    description="See docs/api.md for conventions: errors, pagination, ordering, filters and Idempotency-Key.",
+    auth=[ApiKeyAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("/", customers_router)

@@ -1,0 +1,138 @@
+"""The API's error envelope: {"error": {"code": "...", "message": "...", "fields": {...}}}.
+
+Every handler below turns an exception into that envelope with the right status, so bad input is a 4xx with the
+field at fault and never a 500.
+"""
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+
+class ErrorDetail(Schema):
+    code: str
+    message: str
+    fields: dict[str, list[str]] = {}
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+class ApiError(Exception):
+    """Raise from handlers or actions' callers to answer with a given status and code."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+
+
+class Conflict(ApiError):
+    def __init__(self, message: str, code: str = "conflict", fields: dict | None = None):
+        super().__init__(409, code, message, fields)
+
+
+STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
+    """Response declarations for an operation's error statuses, so each one appears in the OpenAPI schema."""
+    return dict.fromkeys(statuses, ErrorOut)
+
+
+READ_ERRORS = errors(400, 401, 403, 404)
+WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
+
+
+def envelope(api: NinjaAPI, request, status: int, message: str, *, code: str | None = None, fields=None):
+    body = {"error": {"code": code or STATUS_CODES.get(status, "error"), "message": message, "fields": fields or {}}}
+    return api.create_response(request, body, status=status)
+
+
+def django_validation_fields(exc: DjangoValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {("__all__" if key == "__all__" else key): messages for key, messages in exc.message_dict.items()}
+    return {"__all__": exc.messages}
+
+
+def ninja_validation_fields(exc: NinjaValidationError) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for item in exc.errors:
+        location = [str(part) for part in item.get("loc", ())]
+        # Drop the transport prefix ("body", "payload") so the field reads as the client sent it.
+        while location and location[0] in {"body", "query", "path", "header", "form", "payload"}:
+            location = location[1:]
+        key = ".".join(location) or "__all__"
+        fields.setdefault(key, []).append(str(item.get("msg", "invalid")))
+    return fields
+
+
+def is_malformed_body(exc: NinjaValidationError) -> bool:
+    return any(item.get("type") in {"json_invalid", "model_attributes_type"} for item in exc.errors)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(ApiError)
+    def api_error(request, exc: ApiError):
+        return envelope(api, request, exc.status, exc.message, code=exc.code, fields=exc.fields)
+
+    @api.exception_handler(NinjaValidationError)
+    def request_invalid(request, exc: NinjaValidationError):
+        if is_malformed_body(exc):
+            return envelope(
+                api, request, 400, "The request body is not valid JSON.", fields=ninja_validation_fields(exc)
+            )
+        return envelope(api, request, 422, "The request has invalid fields.", fields=ninja_validation_fields(exc))
+
+    @api.exception_handler(DjangoValidationError)
+    def domain_invalid(request, exc: DjangoValidationError):
+        return envelope(api, request, 422, "The request has invalid fields.", fields=django_validation_fields(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def not_authenticated(request, exc):
+        return envelope(api, request, 401, "Authentication required: a valid API key or a session.")
+
+    @api.exception_handler(AuthorizationError)
+    def not_authorised(request, exc):
+        return envelope(api, request, 403, str(exc) or "Not allowed.")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return envelope(api, request, 403, str(exc) or "Not allowed.")
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return envelope(api, request, 404, str(exc) or "Not found.")
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def missing(request, exc):
+        return envelope(api, request, 404, "Not found.")
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        return envelope(api, request, exc.status_code, str(exc))
+
+
+def field_error(field: str, message: str, status: int = 422) -> ApiError:
+    return ApiError(status, STATUS_CODES[status], message, {field: [message]})
+
+
+def as_fields(mapping: dict[str, Any]) -> dict[str, list[str]]:
+    return {key: value if isinstance(value, list) else [str(value)] for key, value in mapping.items()}

@@ -1,0 +1,92 @@
+"""`Idempotency-Key` for API POSTs that create something.
+
+The first request with a key runs inside one transaction that starts by inserting the key's row; the response
+is stored in that row before commit. A retry with the same key and body gets the stored response (with
+`Idempotent-Replayed: true`); the same key with another body gets 409. Two concurrent requests with one key
+serialise on the row's unique constraint (PostgreSQL waits on the index entry, SQLite on the write lock), so
+exactly one of them runs the handler. Failed requests (4xx) roll back with their key and may be retried.
+"""
+
+import functools
+import hashlib
+import json
+
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse
+from pydantic import BaseModel
+
+from salesops.core.api.errors import Conflict, field_error
+from salesops.core.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+OPENAPI_PARAMETER = {
+    "in": "header",
+    "name": HEADER,
+    "required": False,
+    "schema": {"type": "string", "maxLength": 255},
+    "description": "Any unique string (a UUID is a good choice). A retry with the same key and body returns the "
+    "first response instead of creating a second record; the same key with another body answers 409.",
+}
+OPENAPI_EXTRA = {"parameters": [OPENAPI_PARAMETER]}
+
+
+def principal_of(request) -> str:
+    api_key = getattr(request, "api_key", None)
+    if api_key is not None:
+        return f"key:{api_key.pk}"
+    return f"user:{request.user.pk}"
+
+
+def request_fingerprint(request) -> str:
+    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + request.body).hexdigest()
+
+
+def replay(record: IdempotencyRecord) -> HttpResponse:
+    response = HttpResponse(
+        record.response_body, status=record.response_status, content_type=record.response_content_type
+    )
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(handler):
+    """Decorate a create handler returning ``(status, schema_instance)`` to honour the Idempotency-Key header."""
+
+    @functools.wraps(handler)
+    def wrapper(request, *args, **kwargs):
+        key = request.headers.get(HEADER)
+        if key is None:
+            return handler(request, *args, **kwargs)
+        if not key.strip() or len(key) > 255:
+            raise field_error(HEADER, "The key must be 1-255 characters.", status=400)
+        principal = principal_of(request)
+        fingerprint = request_fingerprint(request)
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    record = IdempotencyRecord.objects.create(
+                        principal=principal,
+                        key=key,
+                        method=request.method,
+                        path=request.path,
+                        request_hash=fingerprint,
+                        response_status=0,
+                        response_body="",
+                    )
+            except IntegrityError:
+                record = IdempotencyRecord.objects.get(principal=principal, key=key)
+                if record.request_hash != fingerprint:
+                    raise Conflict(
+                        "This Idempotency-Key was used with a different request.",
+                        code="idempotency_key_reused",
+                        fields={HEADER: ["Use a new key for a different request."]},
+                    ) from None
+                return replay(record)
+            status, body = handler(request, *args, **kwargs)
+            payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
+            record.response_status = status
+            record.response_body = json.dumps(payload, ensure_ascii=False)
+            record.save(update_fields=["response_status", "response_body"])
+        return status, body
+
+    return wrapper

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "salesops.core"
+    label = "core"
+    verbose_name = _("platform")
+
+    def ready(self):
+        # Each app registers its event handlers in handlers.py and its periodic jobs in tasks.py.
+        autodiscover_modules("handlers", "tasks")

@@ -1,0 +1,137 @@
+"""Deliver outbox events to their handlers: at most one dispatcher per delivery at a time, retried with backoff.
+
+Guarantees:
+- A delivery is claimed by a conditional update that sets a lease (`locked_until`); competing dispatchers skip it.
+- A dispatcher that dies mid-delivery leaves the lease to expire; the delivery is then claimed again. For
+  transactional handlers the handler's writes and the "delivered" mark commit together, so a redelivery never
+  applies them twice.
+- A failing handler is retried with exponential backoff and never blocks other deliveries; after its
+  `max_attempts` it is marked failed for an administrator to inspect and retry from the admin.
+"""
+
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.tasks import task
+from django.utils import timezone
+
+from salesops.core.handlers import get_handler
+from salesops.core.models import EventDelivery
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+BACKOFF_BASE_SECONDS = 10
+BACKOFF_MAX_SECONDS = 3600
+
+
+class LeaseLost(Exception):
+    """Another dispatcher took the delivery over after our lease expired; our work is rolled back."""
+
+
+@dataclass
+class DispatchReport:
+    delivered: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def due_filter(now: datetime) -> Q:
+    return Q(status=EventDelivery.Status.PENDING, next_attempt_at__lte=now) & (
+        Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+    )
+
+
+def backoff_delay(attempts: int) -> timedelta:
+    """10 s, 20 s, 40 s, ... capped at an hour, with up to 10 % jitter so retries of a burst spread out."""
+    seconds = min(BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0), BACKOFF_MAX_SECONDS)
+    return timedelta(seconds=seconds * (1 + random.random() / 10))
+
+
+def deliver_pending(*, limit: int = 500, now: datetime | None = None) -> DispatchReport:
+    """Deliver every due delivery (oldest event first), up to `limit`."""
+    report = DispatchReport()
+    now = now or timezone.now()
+    due_ids = list(
+        EventDelivery.objects.filter(due_filter(now)).order_by("event_id", "id").values_list("id", flat=True)[:limit]
+    )
+    for delivery_id in due_ids:
+        outcome = deliver_one(delivery_id, now=now)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
+def claim(delivery_id: int, now: datetime) -> datetime | None:
+    """Take the lease on a due delivery; return the lease expiry, or None if someone else has it."""
+    lease_until = now + LEASE
+    with transaction.atomic():
+        claimed = EventDelivery.objects.filter(due_filter(now), pk=delivery_id).update(
+            locked_until=lease_until, attempts=F("attempts") + 1
+        )
+    return lease_until if claimed else None
+
+
+def mark_delivered(delivery: EventDelivery, lease_until: datetime) -> None:
+    updated = EventDelivery.objects.filter(pk=delivery.pk, locked_until=lease_until).update(
+        status=EventDelivery.Status.DELIVERED, delivered_at=timezone.now(), locked_until=None, last_error=""
+    )
+    if not updated:
+        raise LeaseLost(f"delivery {delivery.pk} was taken over by another dispatcher")
+
+
+def deliver_one(delivery_id: int, *, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    lease_until = claim(delivery_id, now)
+    if lease_until is None:
+        return "skipped"
+    delivery = EventDelivery.objects.select_related("event").get(pk=delivery_id)
+    handler = get_handler(delivery.handler)
+    if handler is None:
+        record_failure(delivery, lease_until, f"no handler named {delivery.handler} is registered", final=True)
+        return "failed"
+    try:
+        if handler.transactional:
+            with transaction.atomic():
+                handler.function(delivery.event)
+                mark_delivered(delivery, lease_until)
+        else:
+            handler.function(delivery.event)
+            mark_delivered(delivery, lease_until)
+    except LeaseLost:
+        logger.warning("lost the lease on delivery %s", delivery_id)
+        return "skipped"
+    except Exception as exc:
+        logger.exception("handler %s failed on event %s", handler.name, delivery.event.uuid)
+        final = delivery.attempts >= handler.max_attempts
+        record_failure(delivery, lease_until, f"{type(exc).__name__}: {exc}", final=final)
+        return "failed" if final else "retried"
+    return "delivered"
+
+
+def record_failure(delivery: EventDelivery, lease_until: datetime, error: str, *, final: bool) -> None:
+    changes = {"locked_until": None, "last_error": error[:4000]}
+    if final:
+        changes["status"] = EventDelivery.Status.FAILED
+    else:
+        changes["next_attempt_at"] = timezone.now() + backoff_delay(delivery.attempts)
+    EventDelivery.objects.filter(pk=delivery.pk, locked_until=lease_until).update(**changes)
+
+
+def retry_failed(deliveries) -> int:
+    """Put failed deliveries back in the queue (admin action); they get a fresh set of attempts."""
+    return deliveries.filter(status=EventDelivery.Status.FAILED).update(
+        status=EventDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), locked_until=None
+    )
+
+
+@task()
+def dispatch_events() -> dict:
+    """Background task: deliver what is due. Enqueued after every commit that records events, and every minute."""
+    report = deliver_pending()
+    return {"delivered": report.delivered, "retried": report.retried, "failed": report.failed}

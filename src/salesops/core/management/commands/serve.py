@@ -1,0 +1,81 @@
+"""`salesops serve`: the web server, the task worker and the scheduler in one command (embedded mode).
+
+Ctrl-C (or SIGTERM) stops all three; if one of them dies, the others are stopped too.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the product with its worker and scheduler."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=1, help="Web server worker processes.")
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument("--no-scheduler", action="store_true", help="Do not start the scheduler.")
+
+    def handle(self, *args, host, port, workers, no_worker, no_scheduler, **options):
+        salesops = [sys.executable, "-m", "salesops.cli"]
+        commands = {
+            "web": [
+                sys.executable,
+                "-m",
+                "granian",
+                "--interface",
+                "wsgi",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+                "--no-ws",
+                "salesops.wsgi:application",
+            ],
+        }
+        if not no_worker:
+            commands["worker"] = [*salesops, "worker"]
+        if not no_scheduler:
+            commands["scheduler"] = [*salesops, "scheduler"]
+        processes = {name: subprocess.Popen(command) for name, command in commands.items()}
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"salesops is running at http://{host}:{port}/ ({', '.join(processes)}; "
+                f"database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}). Ctrl-C stops everything."
+            )
+        )
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while not stopping:
+                exited = [name for name, process in processes.items() if process.poll() is not None]
+                if exited:
+                    self.stderr.write(f"{', '.join(exited)} stopped; stopping the rest.")
+                    break
+                time.sleep(0.5)
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            for process in processes.values():
+                try:
+                    process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        self.stdout.write("Stopped.")

@@ -1,0 +1,196 @@
+"""Platform models every domain app builds on: the event outbox, custom fields, idempotency and job runs."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from salesops.core import customfields
+
+
+class TimeStampedModel(models.Model):
+    """Abstract base: creation and last-change times, stored in UTC."""
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CustomFieldsModel(TimeStampedModel):
+    """Abstract base for models an administrator may extend with custom fields.
+
+    Values live in one JSON column keyed by the definition's name. Every save validates them against the
+    active definitions, so no write path (action, admin, shell) can store a value that breaks a definition.
+    """
+
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        definitions = CustomFieldDefinition.objects.for_model(type(self))
+        self.custom_fields = customfields.validate_values(definitions, self.custom_fields or {}, reject_unknown=False)
+        super().save(*args, **kwargs)
+
+
+class Event(models.Model):
+    """A domain event, written in the same transaction as the change it describes (transactional outbox).
+
+    Events are the audit trail: they are never updated or deleted by the product. `uuid` is the stable id a
+    receiver deduplicates on; `id` orders events in commit order for the dispatcher.
+    """
+
+    uuid = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    type = models.CharField(_("type"), max_length=100, db_index=True)
+    subject_type = models.CharField(_("subject type"), max_length=100)
+    subject_id = models.CharField(_("subject id"), max_length=64)
+    subject_label = models.CharField(_("subject"), max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    actor_label = models.CharField(_("actor"), max_length=255, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now, db_index=True)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id", "id"], name="event_subject_idx")]
+
+    def __str__(self):
+        return f"{self.type} {self.subject_type}:{self.subject_id}"
+
+
+class EventDelivery(models.Model):
+    """One event to one registered handler: claimed under a lease, retried with backoff until delivered."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    handler = models.CharField(_("handler"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
+        constraints = [models.UniqueConstraint(fields=["event", "handler"], name="unique_delivery_per_handler")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due_idx")]
+
+    def __str__(self):
+        return f"{self.event_id} → {self.handler} ({self.status})"
+
+
+class CustomFieldDefinitionQuerySet(models.QuerySet):
+    def for_model(self, model) -> list["CustomFieldDefinition"]:
+        """Active definitions for a model class, in display order."""
+        return list(self.filter(model=model._meta.label_lower, is_active=True).order_by("order", "name"))
+
+
+class CustomFieldDefinition(TimeStampedModel):
+    """A field an administrator adds to a core model (e.g. customers), without a migration."""
+
+    class FieldType(models.TextChoices):
+        TEXT = "text", _("text")
+        NUMBER = "number", _("whole number")
+        DECIMAL = "decimal", _("decimal")
+        DATE = "date", _("date")
+        CHOICE = "choice", _("choice")
+        BOOLEAN = "boolean", _("yes/no")
+
+    model = models.CharField(_("model"), max_length=100, help_text=_("The model this field extends."))
+    name = models.SlugField(
+        _("name"), max_length=50, help_text=_("Key in the API and exports: lowercase letters, digits, underscores.")
+    )
+    label = models.CharField(_("label (Chinese)"), max_length=100)
+    label_en = models.CharField(_("label (English)"), max_length=100, blank=True)
+    field_type = models.CharField(_("type"), max_length=20, choices=FieldType.choices, default=FieldType.TEXT)
+    is_required = models.BooleanField(_("required"), default=False)
+    choices = models.JSONField(_("choices"), default=list, blank=True, help_text=_('For choice fields: ["A", "B"]'))
+    min_value = models.DecimalField(_("minimum"), max_digits=20, decimal_places=6, null=True, blank=True)
+    max_value = models.DecimalField(_("maximum"), max_digits=20, decimal_places=6, null=True, blank=True)
+    max_length = models.PositiveIntegerField(_("maximum length"), null=True, blank=True)
+    decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=2)
+    pattern = models.CharField(_("pattern (regular expression)"), max_length=200, blank=True)
+    help_text = models.CharField(_("help text"), max_length=200, blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = CustomFieldDefinitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        ordering = ["model", "order", "name"]
+        constraints = [models.UniqueConstraint(fields=["model", "name"], name="unique_custom_field_name")]
+
+    def __str__(self):
+        return f"{self.model}.{self.name}"
+
+    def clean(self):
+        customfields.validate_definition(self)
+
+    def display_label(self, language: str | None = None) -> str:
+        language = language or get_language() or ""
+        if language.startswith("en") and self.label_en:
+            return self.label_en
+        return self.label
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to an API POST carrying an Idempotency-Key, replayed for retries of the same request."""
+
+    principal = models.CharField(max_length=100)
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField()
+    response_body = models.TextField()
+    response_content_type = models.CharField(max_length=100, default="application/json")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [models.UniqueConstraint(fields=["principal", "key"], name="unique_idempotency_key")]
+
+    def __str__(self):
+        return f"{self.principal} {self.key}"
+
+
+class ScheduledRun(models.Model):
+    """A claim on one run of a periodic job at one scheduled time.
+
+    The unique (job, scheduled_at) constraint is what makes a second scheduler, or a restart that catches up,
+    harmless: only the process whose insert succeeds enqueues the run.
+    """
+
+    job = models.CharField(_("job"), max_length=200)
+    scheduled_at = models.DateTimeField(_("scheduled at"))
+    claimed_at = models.DateTimeField(_("claimed at"), default=timezone.now)
+    claimed_by = models.CharField(_("claimed by"), max_length=200)
+    task_result_id = models.CharField(_("task result id"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-scheduled_at"]
+        constraints = [models.UniqueConstraint(fields=["job", "scheduled_at"], name="unique_job_run")]
+
+    def __str__(self):
+        return f"{self.job} @ {self.scheduled_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,154 @@
+"""Writes for customers. Each action validates, changes, and records its event in one transaction."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from salesops.accounts.models import OrgUnit, User
+from salesops.accounts.scopes import managed_paths, sees_everything
+from salesops.core import customfields
+from salesops.core.events import changed_fields, record_event, snapshot
+from salesops.core.models import CustomFieldDefinition
+from salesops.customers.credit_code import CreditCodeError, validate_credit_code
+from salesops.customers.models import Customer
+from salesops.customers.queries import can_change_customers
+
+EDITABLE_FIELDS = ("name", "credit_code", "status", "office", "owner", "custom_fields")
+
+
+def check_may_change(actor: User) -> None:
+    if not can_change_customers(actor):
+        raise PermissionDenied(_("Your role may not change customers."))
+
+
+def may_assign_owner(actor: User, owner: User) -> bool:
+    """A rep assigns customers to themselves; managers to anyone in the units they manage; admins to anyone."""
+    if owner == actor or sees_everything(actor):
+        return True
+    owner_path = owner.org_unit.path if owner.org_unit_id else None
+    return owner_path is not None and any(owner_path.startswith(path) for path in managed_paths(actor))
+
+
+def clean_fields(actor: User, values: dict[str, Any], *, instance: Customer | None) -> dict[str, Any]:
+    """Validate the given fields; raise one ValidationError naming every field at fault."""
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    if "name" in values:
+        name = (values["name"] or "").strip()
+        if not name:
+            errors["name"] = [_("Enter the company name.")]
+        elif len(name) > 200:
+            errors["name"] = [_("At most 200 characters.")]
+        cleaned["name"] = name
+    if "credit_code" in values:
+        try:
+            cleaned["credit_code"] = validate_credit_code(values["credit_code"])
+        except CreditCodeError as exc:
+            errors["credit_code"] = [str(exc)]
+        else:
+            clash = Customer.objects.filter(credit_code=cleaned["credit_code"])
+            if instance is not None:
+                clash = clash.exclude(pk=instance.pk)
+            if clash.exists():
+                errors["credit_code"] = [_("Another customer already has this credit code.")]
+    if "status" in values:
+        if values["status"] not in Customer.Status.values:
+            errors["status"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Customer.Status.values)}]
+        cleaned["status"] = values["status"]
+    if "office" in values:
+        office = values["office"]
+        if not isinstance(office, OrgUnit) or office.kind != OrgUnit.Kind.OFFICE:
+            errors["office_id"] = [_("Choose an office.")]
+        else:
+            cleaned["office"] = office
+            cleaned["region"] = office.region
+    if "owner" in values:
+        owner = values["owner"]
+        if not isinstance(owner, User) or not owner.is_active:
+            errors["owner_id"] = [_("Choose an active user.")]
+        elif not may_assign_owner(actor, owner):
+            errors["owner_id"] = [_("You may not assign customers to this user.")]
+        else:
+            cleaned["owner"] = owner
+    if "custom_fields" in values:
+        definitions = CustomFieldDefinition.objects.for_model(Customer)
+        try:
+            cleaned["custom_fields"] = customfields.validate_values(
+                definitions, values["custom_fields"] or {}, existing=instance.custom_fields if instance else None
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def create_customer(
+    *,
+    actor: User,
+    name: str,
+    credit_code: str,
+    office: OrgUnit,
+    owner: User | None = None,
+    status: str = Customer.Status.ACTIVE,
+    custom_fields: dict | None = None,
+) -> Customer:
+    """Create a customer owned by `owner` (default: the actor) and record `customer.created`."""
+    check_may_change(actor)
+    values = {
+        "name": name,
+        "credit_code": credit_code,
+        "office": office,
+        "owner": owner or actor,
+        "status": status,
+        "custom_fields": custom_fields or {},
+    }
+    cleaned = clean_fields(actor, values, instance=None)
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(**cleaned)
+            record_event("customer.created", customer, actor=actor, after=snapshot(customer))
+    except IntegrityError:
+        # Two users creating the same company at once: the unique credit code lets exactly one win.
+        raise ValidationError({"credit_code": [_("Another customer already has this credit code.")]}) from None
+    return customer
+
+
+def update_customer(customer: Customer, *, actor: User, changes: dict[str, Any]) -> Customer:
+    """Apply a partial update (custom_fields merge into the stored ones) and record `customer.updated`."""
+    check_may_change(actor)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({field: [_("This field cannot be changed.")] for field in unknown})
+    cleaned = clean_fields(actor, changes, instance=customer)
+    try:
+        with transaction.atomic():
+            locked = Customer.objects.select_for_update().get(pk=customer.pk)
+            before = snapshot(locked)
+            for field, value in cleaned.items():
+                setattr(locked, field, value)
+            after = snapshot(locked)
+            changed = changed_fields(before, after)
+            if changed:
+                locked.save(update_fields=[*changed, "updated_at"])
+                record_event(
+                    "customer.updated",
+                    locked,
+                    actor=actor,
+                    before={k: before[k] for k in changed},
+                    after={k: after[k] for k in changed},
+                )
+    except IntegrityError:
+        raise ValidationError({"credit_code": [_("Another customer already has this credit code.")]}) from None
+    return locked
+
+
+def delete_customer(customer: Customer, *, actor: User) -> None:
+    """Delete a customer; the `customer.deleted` event keeps its last state in the audit trail."""
+    check_may_change(actor)
+    with transaction.atomic():
+        before = snapshot(customer)
+        record_event("customer.deleted", customer, actor=actor, before=before)
+        customer.delete()

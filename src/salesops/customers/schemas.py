@@ -1,0 +1,69 @@
+"""API schemas for customers."""
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from salesops.core.api.listing import ListParams
+from salesops.core.api.openapi import CUSTOM_FIELDS_MARKER
+
+CUSTOM_FIELDS = {CUSTOM_FIELDS_MARKER: "customers.customer"}
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+    name: str = Field(alias="display")
+
+    @staticmethod
+    def resolve_display(user) -> str:
+        return str(user)
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    credit_code: str = Field(description="Unified social credit code (GB 32100-2015).")
+    status: str
+    office: UnitRef
+    region: UnitRef
+    owner: UserRef
+    custom_fields: dict[str, Any] = Field(json_schema_extra=CUSTOM_FIELDS)
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    credit_code: str = Field(min_length=1, max_length=18, description="Unified social credit code (GB 32100-2015).")
+    office_id: int
+    owner_id: int | None = Field(None, description="Defaults to the caller.")
+    status: str = "active"
+    custom_fields: dict[str, Any] = Field(default_factory=dict, json_schema_extra=CUSTOM_FIELDS)
+
+
+class CustomerPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    credit_code: str | None = Field(None, min_length=1, max_length=18)
+    office_id: int | None = None
+    owner_id: int | None = None
+    status: str | None = None
+    custom_fields: dict[str, Any] | None = Field(
+        None, json_schema_extra=CUSTOM_FIELDS, description="Merged into the stored values; send null to clear one."
+    )
+
+
+class CustomerFilters(ListParams):
+    q: str | None = Field(None, description="Matches name or credit code.")
+    status: str | None = None
+    region_id: int | None = None
+    office_id: int | None = None
+    owner_id: int | None = None
+    created_from: date | None = Field(None, description="Created on or after this date (company time zone).")
+    created_to: date | None = Field(None, description="Created on or before this date (company time zone).")

@@ -1,0 +1,128 @@
+"""Customer pages: list (search, filters, CSV), detail with timeline, create, edit, delete."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from salesops.core.api.errors import ApiError
+from salesops.core.events import timeline
+from salesops.core.models import CustomFieldDefinition
+from salesops.core.scoping import get_for_user
+from salesops.customers import actions
+from salesops.customers.exports import customers_csv
+from salesops.customers.filters import filter_customers
+from salesops.customers.forms import CustomerForm
+from salesops.customers.models import Customer
+from salesops.customers.queries import can_change_customers, visible_customers
+from salesops.customers.schemas import CustomerFilters
+
+PAGE_SIZE = 25
+
+
+def page_filters(request) -> CustomerFilters:
+    params = {key: value for key, value in request.GET.items() if value and key in CustomerFilters.model_fields}
+    params.pop("limit", None)
+    params.pop("offset", None)
+    try:
+        return CustomerFilters(**params)
+    except Exception:  # a hand-edited URL with a bad value shows the unfiltered list rather than an error
+        return CustomerFilters()
+
+
+def scoped_customer(request, customer_id: int) -> Customer:
+    return get_for_user(Customer.objects.select_related("office", "region", "owner"), request.user, pk=customer_id)
+
+
+@login_required
+def customer_list(request):
+    filters = page_filters(request)
+    try:
+        customers = filter_customers(visible_customers(request.user), filters, request.GET)
+    except ApiError as exc:
+        messages.error(request, exc.message)
+        customers = filter_customers(visible_customers(request.user), CustomerFilters(), {})
+    if request.GET.get("format") == "csv":
+        return customers_csv(customers)
+    page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "statuses": Customer.Status.choices,
+        "can_change": can_change_customers(request.user),
+        "custom_fields": CustomFieldDefinition.objects.for_model(Customer),
+        "query_string": request.GET.copy().urlencode() if request.GET else "",
+    }
+    template = "customers/list.html#results" if request.htmx else "customers/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def customer_detail(request, customer_id: int):
+    customer = scoped_customer(request, customer_id)
+    definitions = CustomFieldDefinition.objects.for_model(Customer)
+    custom_values = [(d.display_label(), customer.custom_fields.get(d.name)) for d in definitions]
+    return render(
+        request,
+        "customers/detail.html",
+        {
+            "customer": customer,
+            "custom_values": custom_values,
+            "events": timeline(customer),
+            "can_change": can_change_customers(request.user),
+        },
+    )
+
+
+def require_change_rights(request) -> None:
+    if not can_change_customers(request.user):
+        raise PermissionDenied(_("Your role may not change customers."))
+
+
+@login_required
+def customer_create(request):
+    require_change_rights(request)
+    form = CustomerForm(request.POST or None, initial=None if request.POST else default_initial(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = actions.create_customer(actor=request.user, **form.action_values())
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("Customer created."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "title": _("New customer")})
+
+
+def default_initial(user) -> dict:
+    office = user.org_unit.ancestor_of_kind("office") if user.org_unit_id else None
+    return {"owner": user.pk, "office": office.pk if office else None, "status": Customer.Status.ACTIVE}
+
+
+@login_required
+def customer_edit(request, customer_id: int):
+    customer = scoped_customer(request, customer_id)
+    require_change_rights(request)
+    form = CustomerForm(request.POST or None, instance=customer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.update_customer(customer, actor=request.user, changes=form.action_values())
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, _("Customer saved."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/form.html", {"form": form, "customer": customer, "title": customer.name})
+
+
+@login_required
+def customer_delete(request, customer_id: int):
+    customer = scoped_customer(request, customer_id)
+    require_change_rights(request)
+    if request.method == "POST":
+        actions.delete_customer(customer, actor=request.user)
+        messages.success(request, _("Customer deleted."))
+        return redirect("customers:list")
+    return render(request, "customers/confirm_delete.html", {"customer": customer})

@@ -1,0 +1,56 @@
+"""What each role's home page shows: a greeting, its key figures and the shortcuts to its daily work."""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from salesops.accounts.models import Role, User
+from salesops.customers.models import Customer
+from salesops.customers.queries import can_change_customers, visible_customers
+
+ROLE_FOCUS = {
+    Role.ADMIN: gettext_lazy("Configure the organisation, users, API keys and custom fields."),
+    Role.SALES_REP: gettext_lazy("Your customers and today's follow-ups."),
+    Role.SALES_MANAGER: gettext_lazy("Your team's customers and the work waiting for you."),
+    Role.REGIONAL_DIRECTOR: gettext_lazy("Your region at a glance."),
+    Role.FINANCE: gettext_lazy("Customers and receivables within your remit."),
+    Role.WAREHOUSE: gettext_lazy("Shipments to prepare."),
+    Role.RISK_OFFICER: gettext_lazy("Customer credit and risk within your remit."),
+    Role.LEGAL: gettext_lazy("Customers and contracts within your remit."),
+    Role.STORE_SUPERVISOR: gettext_lazy("Your stores."),
+    Role.DEALER: gettext_lazy("Your account with us."),
+    Role.SUPPLIER: gettext_lazy("Your replenishment orders."),
+}
+
+
+@dataclass
+class Section:
+    title: str
+    figures: list[tuple[str, int]] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def home_sections(user: User) -> list[Section]:
+    sections = []
+    customers = visible_customers(user)
+    if user.role not in {Role.WAREHOUSE, Role.STORE_SUPERVISOR, Role.SUPPLIER}:
+        section = Section(
+            _("Customers"),
+            figures=[
+                (_("Visible to you"), customers.count()),
+                (_("Active"), customers.filter(status=Customer.Status.ACTIVE).count()),
+            ],
+            links=[(_("All customers"), reverse("customers:list"))],
+        )
+        if can_change_customers(user):
+            section.links.append((_("New customer"), reverse("customers:create")))
+        sections.append(section)
+    if user.is_staff:
+        sections.append(Section(_("Configuration"), links=[(_("Administration"), reverse("admin:index"))]))
+    return sections
+
+
+def role_focus(user: User) -> str:
+    return str(ROLE_FOCUS.get(user.role, ""))
