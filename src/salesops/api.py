@@ -3,6 +3,7 @@
 from salesops.accounts.auth import ApiKeyAuth, SessionAuth
 from salesops.core.api.errors import install_error_handlers
 from salesops.core.api.openapi import SalesopsAPI
+from salesops.core.api.rendering import renderer
 from salesops.customers.api import router as customers_router
 
 api = SalesopsAPI(
@@ -11,6 +12,7 @@ api = SalesopsAPI(
     description="See docs/api.md for conventions: errors, pagination, ordering, filters and Idempotency-Key.",
     auth=[ApiKeyAuth(), SessionAuth()],
     urls_namespace="api",
+    renderer=renderer,
 )
 install_error_handlers(api)
 api.add_router("/", customers_router)

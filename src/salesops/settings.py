@@ -215,27 +215,29 @@ WHITENOISE_USE_FINDERS = DEBUG
 # --- Email ----------------------------------------------------------------------------------------------------
 
 
-def email_settings(url: str) -> dict:
-    """Translate EMAIL_URL (smtp://user:pass@host:port?tls=1, console://, locmem://) into Django settings."""
+def mailer_from_url(url: str) -> dict:
+    """Translate EMAIL_URL (smtp://user:pass@host:port?tls=1, smtps://..., console://, memory://) to a mailer."""
     if not url or url.startswith("console:"):
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if url.startswith("locmem:"):
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if url.startswith(("memory:", "locmem:")):
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
     parsed = urlparse(url)
     options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parsed.hostname or "localhost",
-        "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 25),
-        "EMAIL_HOST_USER": unquote(parsed.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-        "EMAIL_USE_SSL": parsed.scheme == "smtps",
-        "EMAIL_USE_TLS": options.get("tls") in {"1", "true"},
-        "EMAIL_TIMEOUT": 20,
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parsed.hostname or "localhost",
+            "port": parsed.port or (465 if parsed.scheme == "smtps" else 25),
+            "username": unquote(parsed.username or ""),
+            "password": unquote(parsed.password or ""),
+            "use_ssl": parsed.scheme == "smtps",
+            "use_tls": options.get("tls") in {"1", "true"},
+            "timeout": 20,
+        },
     }
 
 
-globals().update(email_settings(os.environ.get("EMAIL_URL", "")))
+MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", ""))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "salesops <noreply@salesops.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from salesops.accounts.auth import require_scope
 from salesops.accounts.models import OrgUnit, User
@@ -63,7 +63,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn):
         status=payload.status,
         custom_fields=payload.custom_fields,
     )
-    return 201, CustomerOut.from_orm(customer)
+    return Status(201, CustomerOut.from_orm(customer))
 
 
 @router.get("/customers/{customer_id}", response={200: CustomerOut, **READ_ERRORS}, summary="Read a customer")
@@ -90,7 +90,7 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPat
 def delete_customer(request: HttpRequest, customer_id: int):
     require_scope(request, "customers:write")
     actions.delete_customer(get_customer(request, customer_id), actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(

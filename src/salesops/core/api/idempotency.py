@@ -9,13 +9,13 @@ exactly one of them runs the handler. Failed requests (4xx) roll back with their
 
 import functools
 import hashlib
-import json
 
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
-from pydantic import BaseModel
+from ninja import Status
 
 from salesops.core.api.errors import Conflict, field_error
+from salesops.core.api.rendering import renderer
 from salesops.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -41,16 +41,12 @@ def request_fingerprint(request) -> str:
     return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + request.body).hexdigest()
 
 
-def replay(record: IdempotencyRecord) -> HttpResponse:
-    response = HttpResponse(
-        record.response_body, status=record.response_status, content_type=record.response_content_type
-    )
-    response["Idempotent-Replayed"] = "true"
-    return response
+def stored_response(record: IdempotencyRecord) -> HttpResponse:
+    return HttpResponse(record.response_body, status=record.response_status, content_type=record.response_content_type)
 
 
 def idempotent(handler):
-    """Decorate a create handler returning ``(status, schema_instance)`` to honour the Idempotency-Key header."""
+    """Decorate a create handler returning ``Status(code, schema_instance)`` to honour the Idempotency-Key header."""
 
     @functools.wraps(handler)
     def wrapper(request, *args, **kwargs):
@@ -81,12 +77,14 @@ def idempotent(handler):
                         code="idempotency_key_reused",
                         fields={HEADER: ["Use a new key for a different request."]},
                     ) from None
-                return replay(record)
-            status, body = handler(request, *args, **kwargs)
-            payload = body.model_dump(mode="json") if isinstance(body, BaseModel) else body
-            record.response_status = status
-            record.response_body = json.dumps(payload, ensure_ascii=False)
-            record.save(update_fields=["response_status", "response_body"])
-        return status, body
+                response = stored_response(record)
+                response["Idempotent-Replayed"] = "true"
+                return response
+            result: Status = handler(request, *args, **kwargs)
+            record.response_status = result.status_code
+            record.response_body = renderer.render(request, result.value, response_status=result.status_code)
+            record.response_content_type = renderer.media_type
+            record.save(update_fields=["response_status", "response_body", "response_content_type"])
+        return stored_response(record)
 
     return wrapper

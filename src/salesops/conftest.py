@@ -1,0 +1,25 @@
+import pytest
+
+from salesops.testing.org import build_org
+
+
+@pytest.fixture
+def org(db):
+    return build_org()
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user."""
+
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Argon2 is deliberately slow; tests that are not about hashing use a fast hasher (test_security checks Argon2).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
