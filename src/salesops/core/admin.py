@@ -128,5 +128,11 @@ class CustomFieldsAdminMixin:
             return {d.name: self.cleaned_data.get(prefix + d.name) for d in definitions}
 
         attrs = {prefix + d.name: customfields.form_field(d) for d in definitions}
+        attrs["custom_definitions"] = definitions
         attrs.update(__init__=__init__, custom_values=custom_values, request_user=request.user)
         return type(form)(form.__name__, (form,), attrs)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        names = [self.custom_field_prefix + d.name for d in CustomFieldDefinition.objects.for_model(self.model)]
+        return fields + [name for name in names if name not in fields]

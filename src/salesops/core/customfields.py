@@ -155,6 +155,8 @@ def form_field(definition) -> forms.Field:
         "label": definition.display_label(),
         "required": definition.is_required,
         "help_text": definition.help_text,
+        # The same rules as the API: bounds, pattern, decimal places.
+        "validators": [lambda value: clean_value(definition, value)],
     }
     kind = definition.field_type
     if kind == "text":

@@ -7,6 +7,8 @@
   18     check character over the first 17 (weights 3^i mod 31, alphabet value of 31 - sum mod 31)
 """
 
+from django.utils.translation import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {char: index for index, char in enumerate(ALPHABET)}
 CODE_WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -40,16 +42,19 @@ def validate_credit_code(code: str) -> str:
     """Return the normalised code or raise CreditCodeError saying which rule it breaks."""
     code = normalise(code)
     if len(code) != 18:
-        raise CreditCodeError(f"A unified social credit code has 18 characters, not {len(code)}.")
+        raise CreditCodeError(_("A unified social credit code has 18 characters, not %(n)d.") % {"n": len(code)})
     bad = sorted({c for c in code if c not in VALUES})
     if bad:
-        raise CreditCodeError(f"Characters not allowed in a credit code: {' '.join(bad)} (I, O, Z, S, V never occur).")
+        raise CreditCodeError(
+            _("Characters not allowed in a credit code: %(chars)s (I, O, Z, S, V never occur).")
+            % {"chars": " ".join(bad)}
+        )
     if not code[2:8].isdigit():
-        raise CreditCodeError("Characters 3-8 (the administrative division) must be digits.")
+        raise CreditCodeError(_("Characters 3-8 (the administrative division) must be digits."))
     if organisation_check(code[8:16]) != code[16]:
-        raise CreditCodeError("The organisation code check digit (character 17) is wrong.")
+        raise CreditCodeError(_("The organisation code check digit (character 17) is wrong."))
     if code_check(code[:17]) != code[17]:
-        raise CreditCodeError("The check character (character 18) is wrong.")
+        raise CreditCodeError(_("The check character (character 18) is wrong."))
     return code
 
 
