@@ -23,3 +23,12 @@ def client_for(client):
 def fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests that are not about hashing use a fast hasher (test_security checks Argon2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # Production serves hashed names from a manifest built by collectstatic; tests must not depend on it.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
