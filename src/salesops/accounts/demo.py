@@ -29,7 +29,14 @@ def person_name(index: int) -> str:
 
 def make_user(username: str, role: str, unit: OrgUnit | None, name: str, **extra) -> User:
     user, created = User.objects.get_or_create(
-        username=username, defaults={"role": role, "org_unit": unit, "display_name": name, **extra}
+        username=username,
+        defaults={
+            "role": role,
+            "org_unit": unit,
+            "display_name": name,
+            "email": f"{username}@demo.salesops.localhost",
+            **extra,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)

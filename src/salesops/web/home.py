@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,6 +31,35 @@ class Section:
     title: str
     figures: list[tuple[str, int]] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)
+    chart: dict | None = None
+    chart_id: str = ""
+
+
+def customers_by_region_chart(customers) -> dict | None:
+    """An ECharts option: the user's visible customers per region, stacked by status."""
+    rows = list(customers.order_by().values("region__name", "status").annotate(count=Count("id")))
+    if not rows:
+        return None
+    regions = sorted({row["region__name"] for row in rows})
+    series = []
+    for status, label in Customer.Status.choices:
+        counts = {row["region__name"]: row["count"] for row in rows if row["status"] == status}
+        series.append(
+            {
+                "name": str(label),
+                "type": "bar",
+                "stack": "customers",
+                "data": [counts.get(region, 0) for region in regions],
+            }
+        )
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 40, "right": 10, "top": 10, "bottom": 50},
+        "xAxis": {"type": "category", "data": regions},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": series,
+    }
 
 
 def home_sections(user: User) -> list[Section]:
@@ -43,6 +73,8 @@ def home_sections(user: User) -> list[Section]:
                 (_("Active"), customers.filter(status=Customer.Status.ACTIVE).count()),
             ],
             links=[(_("All customers"), reverse("customers:list"))],
+            chart=customers_by_region_chart(customers),
+            chart_id="chart-customers",
         )
         if can_change_customers(user):
             section.links.append((_("New customer"), reverse("customers:create")))

@@ -72,7 +72,8 @@ def test_deploy_check_is_clean_for_the_production_profile(tmp_path):
         "SALESOPS_VAR_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "salesops.settings",
     }
-    env.pop("SALESOPS_DEBUG", None)
+    for name in ("SALESOPS_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "-m", "salesops.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -17,9 +17,9 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(live_server, transactional_db):
+def page(live_server, transactional_db, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -58,6 +58,7 @@ def test_sign_in_switch_language_and_back_on_a_phone(page):
     assert title.inner_text().startswith("欢迎")
     assert page.locator("html").get_attribute("lang") == "zh-hans"
     assert "客户" in page.locator("nav.mainnav").inner_text()
+    page.locator(".chart canvas").wait_for()  # the vendored ECharts drew the customers chart under the CSP
 
     # The language switch lives in the user menu and submits itself on change
     page.get_by_test_id("user-menu").click()
