@@ -129,7 +129,11 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # crontask takes a Redis leader lock when REDIS_URL is set, so only one scheduler fires jobs; the
 # (job, scheduled time) claim rows in salesops.core make a second scheduler harmless even without Redis.
-CRONTASK = {"REDIS_URL": REDIS_URL or None}
+CRONTASK = {
+    "REDIS_URL": REDIS_URL or None,
+    # How long a second scheduler waits for the leader lock before giving up.
+    "LOCK_BLOCKING_TIMEOUT": float(os.environ.get("SALESOPS_SCHEDULER_LOCK_WAIT", "15")),
+}
 
 # --- Auth -----------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -147,6 +151,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Messages live in the session, not in a cookie: the admin shows a new API key's secret once in a message.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -1,4 +1,4 @@
-"""Writes for accounts: API keys (created, revoked)."""
+"""Writes for accounts: org units (created, changed, moved) and API keys (created, revoked)."""
 
 import re
 import secrets
@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from salesops.accounts.models import API_KEY_PREFIX, ApiKey, User, hash_api_key
+from salesops.accounts.models import API_KEY_PREFIX, ApiKey, OrgUnit, User, hash_api_key
 from salesops.core.events import record_event
 
 SCOPE_PATTERN = re.compile(r"^(\*|[a-z][a-z0-9_-]*):(read|write|\*)$|^\*$")
@@ -57,3 +57,40 @@ def revoke_api_key(key: ApiKey, *, actor: User | None) -> ApiKey:
             key.refresh_from_db()
             record_event("api_key.revoked", key, actor=actor, data={"user": key.user.username})
     return key
+
+
+def save_org_unit(unit: OrgUnit, *, actor: User | None) -> OrgUnit:
+    """Create or change an org unit. Moving it under another parent records `org_unit.moved`, on which other
+    apps re-derive what depends on the tree (customers' regions, for one)."""
+    unit.full_clean()
+    with transaction.atomic():
+        previous = OrgUnit.objects.select_for_update().filter(pk=unit.pk).first() if unit.pk else None
+        unit.save()
+        after = {
+            "name": unit.name,
+            "kind": unit.kind,
+            "parent": unit.parent_id,
+            "manager": unit.manager_id,
+            "path": unit.path,
+        }
+        if previous is None:
+            record_event("org_unit.created", unit, actor=actor, after=after)
+        else:
+            before = {
+                "name": previous.name,
+                "kind": previous.kind,
+                "parent": previous.parent_id,
+                "manager": previous.manager_id,
+                "path": previous.path,
+            }
+            changed = [key for key in after if before[key] != after[key]]
+            if changed:
+                moved = previous.parent_id != unit.parent_id
+                record_event(
+                    "org_unit.moved" if moved else "org_unit.updated",
+                    unit,
+                    actor=actor,
+                    before={k: before[k] for k in changed},
+                    after={k: after[k] for k in changed},
+                )
+    return unit

@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from salesops.accounts.actions import create_api_key, revoke_api_key, validate_scopes
+from salesops.accounts.actions import create_api_key, revoke_api_key, save_org_unit, validate_scopes
 from salesops.accounts.models import ApiKey, OrgUnit, User
 
 
@@ -35,8 +35,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
         return "— " * (unit.path.count("/") - 2) + unit.name
 
     def save_model(self, request, obj, form, change):
-        obj.full_clean()
-        super().save_model(request, obj, form, change)
+        save_org_unit(obj, actor=request.user)
 
 
 class ApiKeyForm(forms.ModelForm):

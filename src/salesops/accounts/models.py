@@ -4,7 +4,9 @@ import hashlib
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,15 +78,18 @@ class OrgUnit(TimeStampedModel):
             )
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
-        if new_path == self.path:
-            return
-        old_path, self.path = self.path, new_path
-        OrgUnit.objects.filter(pk=self.pk).update(path=new_path)
-        if old_path:  # moved: re-root the subtree
-            for descendant in OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
-                OrgUnit.objects.filter(pk=descendant.pk).update(path=new_path + descendant.path[len(old_path) :])
+        """Save and keep `path` (and, after a move, every descendant's path) in step, in one transaction."""
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            new_path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+            if new_path == self.path:
+                return
+            old_path, self.path = self.path, new_path
+            OrgUnit.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:  # moved: re-root the whole subtree in one statement
+                OrgUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+                )
 
     def ancestor_of_kind(self, kind: str) -> "OrgUnit | None":
         unit = self

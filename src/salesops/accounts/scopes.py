@@ -19,13 +19,30 @@ def sees_everything(user: User) -> bool:
 
 
 def managed_paths(user: User) -> list[str]:
-    """Org-tree paths of the units this user manages (their subtree is their team or region)."""
-    return list(OrgUnit.objects.filter(manager=user).values_list("path", flat=True))
+    """Org-tree paths of the units this user manages (their subtree is their team or region).
+
+    A unit whose path was never computed (written around `OrgUnit.save`) grants nothing: an empty prefix would
+    match every row, so scopes fail closed.
+    """
+    return [path for path in OrgUnit.objects.filter(manager=user).values_list("path", flat=True) if path]
 
 
 def remit_path(user: User) -> str | None:
     """The subtree a remit role covers: their own org unit, or none when they have no unit."""
-    return user.org_unit.path if user.org_unit_id else None
+    return (user.org_unit.path or None) if user.org_unit_id else None
+
+
+def reachable_paths(user: User) -> list[str]:
+    """Subtrees a user may place records in: the units they manage, plus the office their own unit belongs to."""
+    paths = managed_paths(user)
+    office = user.org_unit.ancestor_of_kind(OrgUnit.Kind.OFFICE) if user.org_unit_id else None
+    if office is not None and office.path:
+        paths.append(office.path)
+    return paths
+
+
+def within(path: str | None, paths: list[str]) -> bool:
+    return bool(path) and any(path.startswith(prefix) for prefix in paths)
 
 
 def under_paths(field: str, paths: list[str]) -> Q:

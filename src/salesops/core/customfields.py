@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+MAX_DECIMAL_PLACES = 10
+MAX_INTEGER_DIGITS = 18  # fits a 64-bit integer and keeps decimals exact in every database and in JSON
 TRUE_WORDS = {"true", "1", "yes", "y", "on", "是"}
 FALSE_WORDS = {"false", "0", "no", "n", "off", "否"}
 
@@ -40,6 +42,8 @@ def validate_definition(definition) -> None:
             re.compile(definition.pattern)
         except re.error as exc:
             errors["pattern"] = _("Not a valid regular expression: %(error)s") % {"error": exc}
+    if definition.field_type == "decimal" and not 0 <= (definition.decimal_places or 0) <= MAX_DECIMAL_PLACES:
+        errors["decimal_places"] = _("Between 0 and %(n)d decimal places.") % {"n": MAX_DECIMAL_PLACES}
     bounded = definition.min_value is not None and definition.max_value is not None
     if bounded and definition.min_value > definition.max_value:
         errors["max_value"] = _("The maximum is below the minimum.")
@@ -50,6 +54,12 @@ def validate_definition(definition) -> None:
 def clean_value(definition, raw: Any) -> Any:
     """Convert one raw value (from JSON, a form or a CSV cell) to its stored form, or raise ValidationError."""
     kind = definition.field_type
+    if isinstance(raw, str) and "\x00" in raw:
+        raise ValidationError(_("Text may not contain NUL characters."))
+    if isinstance(raw, dict | list):
+        raise ValidationError(_("Enter a single value."))
+    if kind in {"text", "choice"} and not isinstance(raw, str):
+        raise ValidationError(_("Enter text."))
     if kind == "text":
         value = str(raw)
         if definition.max_length and len(value) > definition.max_length:
@@ -87,6 +97,8 @@ def clean_value(definition, raw: Any) -> Any:
             number = int(raw) if not isinstance(raw, str) else int(raw.strip())
         except (TypeError, ValueError):
             raise ValidationError(_("Enter a whole number.")) from None
+        if abs(number) >= 10**MAX_INTEGER_DIGITS:
+            raise ValidationError(_("The number is too large."))
         check_bounds(definition, Decimal(number))
         return number
     if kind == "decimal":
@@ -98,11 +110,14 @@ def clean_value(definition, raw: Any) -> Any:
             raise ValidationError(_("Enter a number.")) from None
         if not number.is_finite():
             raise ValidationError(_("Enter a number."))
-        quantum = Decimal(1).scaleb(-definition.decimal_places)
+        if number != 0 and number.adjusted() >= MAX_INTEGER_DIGITS:
+            raise ValidationError(_("The number is too large."))
+        places = min(definition.decimal_places, MAX_DECIMAL_PLACES)
+        quantum = Decimal(1).scaleb(-places)
         if number != number.quantize(quantum, rounding=ROUND_HALF_UP):
-            raise ValidationError(_("At most %(n)d decimal places.") % {"n": definition.decimal_places})
+            raise ValidationError(_("At most %(n)d decimal places.") % {"n": places})
         check_bounds(definition, number)
-        return str(number.quantize(quantum))
+        return str(number.quantize(quantum, rounding=ROUND_HALF_UP))
     raise ValidationError(_("Unknown field type %(type)s.") % {"type": kind})
 
 
@@ -117,12 +132,18 @@ def is_blank(raw: Any) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
-def validate_values(definitions, data: Any, *, existing: dict | None = None, reject_unknown: bool = True) -> dict:
+def validate_values(
+    definitions, data: Any, *, existing: dict | None = None, reject_unknown: bool = True, require: str = "all"
+) -> dict:
     """Validate a set of values and return the complete stored dict.
 
     `data` holds the values being written; `existing` the values already stored (for partial updates). Unknown
     names in `data` are refused when `reject_unknown`, so a typo never silently stores data nobody sees; values
     of definitions an administrator has since deactivated are kept as they are.
+
+    `require` says which required fields must have a value: "all" (creating), "given" (updating: a required
+    field may not be cleared, but a field made required after the record was created does not block unrelated
+    edits) or "none".
     """
     if not isinstance(data, dict):
         raise ValidationError({"custom_fields": [_("Expected an object of field names to values.")]})
@@ -137,7 +158,7 @@ def validate_values(definitions, data: Any, *, existing: dict | None = None, rej
     for name, definition in by_name.items():
         raw = merged.get(name)
         if is_blank(raw):
-            if definition.is_required:
+            if definition.is_required and (require == "all" or (require == "given" and name in data)):
                 errors[error_key(name)] = [_("This field is required.")]
             continue
         try:

@@ -11,6 +11,7 @@ Guarantees:
 
 import logging
 import random
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -67,18 +68,22 @@ def deliver_pending(*, limit: int = 500, now: datetime | None = None) -> Dispatc
     return report
 
 
-def claim(delivery_id: int, now: datetime) -> datetime | None:
-    """Take the lease on a due delivery; return the lease expiry, or None if someone else has it."""
-    lease_until = now + LEASE
+def claim(delivery_id: int, now: datetime) -> str | None:
+    """Take the lease on a due delivery; return the lease token, or None if someone else has it.
+
+    `now` decides what is due (a test may move it forward); the lease itself runs from the real clock too, so
+    a long batch never hands out leases that have already expired.
+    """
+    token = uuid.uuid4().hex
     with transaction.atomic():
         claimed = EventDelivery.objects.filter(due_filter(now), pk=delivery_id).update(
-            locked_until=lease_until, attempts=F("attempts") + 1
+            locked_until=max(now, timezone.now()) + LEASE, lease_token=token, attempts=F("attempts") + 1
         )
-    return lease_until if claimed else None
+    return token if claimed else None
 
 
-def mark_delivered(delivery: EventDelivery, lease_until: datetime) -> None:
-    updated = EventDelivery.objects.filter(pk=delivery.pk, locked_until=lease_until).update(
+def mark_delivered(delivery: EventDelivery, lease_token: str) -> None:
+    updated = EventDelivery.objects.filter(pk=delivery.pk, lease_token=lease_token).update(
         status=EventDelivery.Status.DELIVERED, delivered_at=timezone.now(), locked_until=None, last_error=""
     )
     if not updated:
@@ -87,40 +92,44 @@ def mark_delivered(delivery: EventDelivery, lease_until: datetime) -> None:
 
 def deliver_one(delivery_id: int, *, now: datetime | None = None) -> str:
     now = now or timezone.now()
-    lease_until = claim(delivery_id, now)
-    if lease_until is None:
+    lease_token = claim(delivery_id, now)
+    if lease_token is None:
         return "skipped"
     delivery = EventDelivery.objects.select_related("event").get(pk=delivery_id)
     handler = get_handler(delivery.handler)
     if handler is None:
-        record_failure(delivery, lease_until, f"no handler named {delivery.handler} is registered", final=True)
+        record_failure(delivery, lease_token, f"no handler named {delivery.handler} is registered", final=True)
+        return "failed"
+    if delivery.attempts > handler.max_attempts:
+        # Earlier attempts died with their process (no exception was ever recorded): stop retrying.
+        record_failure(delivery, lease_token, "gave up: the handler's process died on every attempt", final=True)
         return "failed"
     try:
         if handler.transactional:
             with transaction.atomic():
                 handler.function(delivery.event)
-                mark_delivered(delivery, lease_until)
+                mark_delivered(delivery, lease_token)
         else:
             handler.function(delivery.event)
-            mark_delivered(delivery, lease_until)
+            mark_delivered(delivery, lease_token)
     except LeaseLost:
         logger.warning("lost the lease on delivery %s", delivery_id)
         return "skipped"
     except Exception as exc:
         logger.exception("handler %s failed on event %s", handler.name, delivery.event.uuid)
         final = delivery.attempts >= handler.max_attempts
-        record_failure(delivery, lease_until, f"{type(exc).__name__}: {exc}", final=final)
+        record_failure(delivery, lease_token, f"{type(exc).__name__}: {exc}", final=final)
         return "failed" if final else "retried"
     return "delivered"
 
 
-def record_failure(delivery: EventDelivery, lease_until: datetime, error: str, *, final: bool) -> None:
+def record_failure(delivery: EventDelivery, lease_token: str, error: str, *, final: bool) -> None:
     changes = {"locked_until": None, "last_error": error[:4000]}
     if final:
         changes["status"] = EventDelivery.Status.FAILED
     else:
         changes["next_attempt_at"] = timezone.now() + backoff_delay(delivery.attempts)
-    EventDelivery.objects.filter(pk=delivery.pk, locked_until=lease_until).update(**changes)
+    EventDelivery.objects.filter(pk=delivery.pk, lease_token=lease_token).update(**changes)
 
 
 def retry_failed(deliveries) -> int:

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from salesops.core.models import CustomFieldDefinition
 
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
 
 class Echo:
     def write(self, value):
@@ -25,6 +27,9 @@ def csv_response(
     def render(value):
         if value is None:
             return ""
+        if isinstance(value, str) and value[:1] in FORMULA_PREFIXES:
+            # A cell starting with = + - @ runs as a formula in Excel; the quote makes it plain text.
+            return "'" + value
         if hasattr(value, "tzinfo") and value.tzinfo is not None:
             return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
         return value

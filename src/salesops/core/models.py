@@ -35,7 +35,9 @@ class CustomFieldsModel(TimeStampedModel):
 
     def save(self, *args, **kwargs):
         definitions = CustomFieldDefinition.objects.for_model(type(self))
-        self.custom_fields = customfields.validate_values(definitions, self.custom_fields or {}, reject_unknown=False)
+        self.custom_fields = customfields.validate_values(
+            definitions, self.custom_fields or {}, reject_unknown=False, require="none"
+        )
         super().save(*args, **kwargs)
 
 
@@ -82,6 +84,7 @@ class EventDelivery(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
     last_error = models.TextField(_("last error"), blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 

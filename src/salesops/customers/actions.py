@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from salesops.accounts.models import OrgUnit, User
-from salesops.accounts.scopes import managed_paths, sees_everything
+from salesops.accounts.scopes import managed_paths, reachable_paths, sees_everything, within
 from salesops.core import customfields
 from salesops.core.events import changed_fields, record_event, snapshot
 from salesops.core.models import CustomFieldDefinition
@@ -27,8 +27,12 @@ def may_assign_owner(actor: User, owner: User) -> bool:
     """A rep assigns customers to themselves; managers to anyone in the units they manage; admins to anyone."""
     if owner == actor or sees_everything(actor):
         return True
-    owner_path = owner.org_unit.path if owner.org_unit_id else None
-    return owner_path is not None and any(owner_path.startswith(path) for path in managed_paths(actor))
+    return within(owner.org_unit.path if owner.org_unit_id else None, managed_paths(actor))
+
+
+def may_place_in_office(actor: User, office: OrgUnit) -> bool:
+    """Customers go to the actor's own office or an office under a unit they manage (admins: anywhere)."""
+    return sees_everything(actor) or within(office.path, reachable_paths(actor))
 
 
 def clean_fields(actor: User, values: dict[str, Any], *, instance: Customer | None) -> dict[str, Any]:
@@ -59,16 +63,20 @@ def clean_fields(actor: User, values: dict[str, Any], *, instance: Customer | No
         cleaned["status"] = values["status"]
     if "office" in values:
         office = values["office"]
+        unchanged = instance is not None and office == instance.office
         if not isinstance(office, OrgUnit) or office.kind != OrgUnit.Kind.OFFICE:
             errors["office_id"] = [_("Choose an office.")]
+        elif not unchanged and not may_place_in_office(actor, office):
+            errors["office_id"] = [_("You may not place customers in this office.")]
         else:
             cleaned["office"] = office
             cleaned["region"] = office.region
     if "owner" in values:
         owner = values["owner"]
+        unchanged = instance is not None and owner == instance.owner
         if not isinstance(owner, User) or not owner.is_active:
             errors["owner_id"] = [_("Choose an active user.")]
-        elif not may_assign_owner(actor, owner):
+        elif not unchanged and not may_assign_owner(actor, owner):
             errors["owner_id"] = [_("You may not assign customers to this user.")]
         else:
             cleaned["owner"] = owner
@@ -76,7 +84,10 @@ def clean_fields(actor: User, values: dict[str, Any], *, instance: Customer | No
         definitions = CustomFieldDefinition.objects.for_model(Customer)
         try:
             cleaned["custom_fields"] = customfields.validate_values(
-                definitions, values["custom_fields"] or {}, existing=instance.custom_fields if instance else None
+                definitions,
+                values["custom_fields"] or {},
+                existing=instance.custom_fields if instance else None,
+                require="given" if instance else "all",
             )
         except ValidationError as exc:
             errors.update(exc.message_dict)
@@ -122,10 +133,11 @@ def update_customer(customer: Customer, *, actor: User, changes: dict[str, Any])
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({field: [_("This field cannot be changed.")] for field in unknown})
-    cleaned = clean_fields(actor, changes, instance=customer)
     try:
         with transaction.atomic():
-            locked = Customer.objects.select_for_update().get(pk=customer.pk)
+            # Validate against the locked row, so a concurrent edit of another custom field is not overwritten.
+            locked = Customer.objects.select_for_update().select_related("office", "owner").get(pk=customer.pk)
+            cleaned = clean_fields(actor, changes, instance=locked)
             before = snapshot(locked)
             for field, value in cleaned.items():
                 setattr(locked, field, value)

@@ -48,6 +48,10 @@ class CustomerAdmin(CustomFieldsAdminMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         actions.delete_customer(obj, actor=request.user)
 
+    def delete_queryset(self, request, queryset):
+        for customer in queryset:
+            actions.delete_customer(customer, actor=request.user)
+
 
 @admin.register(CustomerPortalAccess)
 class CustomerPortalAccessAdmin(admin.ModelAdmin):

@@ -8,6 +8,7 @@ from salesops.accounts.models import OrgUnit, User
 from salesops.core import customfields
 from salesops.core.models import CustomFieldDefinition
 from salesops.customers.models import Customer
+from salesops.customers.queries import assignable_offices, assignable_owners
 
 CUSTOM_PREFIX = "cf_"
 # Action error keys → form field names.
@@ -21,7 +22,7 @@ class CustomerForm(forms.Form):
     office = forms.ModelChoiceField(label=_("office"), queryset=OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE))
     owner = forms.ModelChoiceField(label=_("owner"), queryset=User.objects.filter(is_active=True), required=False)
 
-    def __init__(self, *args, instance: Customer | None = None, **kwargs):
+    def __init__(self, *args, user: User, instance: Customer | None = None, **kwargs):
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {
                 "name": instance.name,
@@ -32,6 +33,12 @@ class CustomerForm(forms.Form):
                 **{CUSTOM_PREFIX + k: v for k, v in instance.custom_fields.items()},
             }
         super().__init__(*args, **kwargs)
+        offices, owners = assignable_offices(user), assignable_owners(user)
+        if instance is not None:  # the current values stay selectable even when outside the editor's reach
+            offices = offices | OrgUnit.objects.filter(pk=instance.office_id)
+            owners = owners | User.objects.filter(pk=instance.owner_id)
+        self.fields["office"].queryset = offices.distinct().order_by("path")
+        self.fields["owner"].queryset = owners.distinct().order_by("username")
         self.definitions = CustomFieldDefinition.objects.for_model(Customer)
         for definition in self.definitions:
             self.fields[CUSTOM_PREFIX + definition.name] = customfields.form_field(definition)

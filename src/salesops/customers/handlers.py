@@ -4,9 +4,10 @@ from django.core.mail import EmailMessage
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from salesops.accounts.models import User
+from salesops.accounts.models import OrgUnit, User
 from salesops.core.handlers import event_handler
 from salesops.core.models import Event
+from salesops.customers.models import Customer
 
 
 @event_handler("customer.created", "customer.updated", name="customers.notify_new_owner", transactional=False)
@@ -25,3 +26,15 @@ def notify_new_owner(event: Event) -> None:
             "name": event.subject_label,
         }
     EmailMessage(subject, body, to=[owner.email], headers={"X-Salesops-Event": str(event.uuid)}).send()
+
+
+@event_handler("org_unit.moved", name="customers.rederive_regions")
+def rederive_regions(event: Event) -> None:
+    """An office moved to another region (or a region's offices moved with it): customers follow their office."""
+    unit = OrgUnit.objects.filter(pk=event.subject_id).first()
+    if unit is None:
+        return
+    for office in OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE, path__startswith=unit.path):
+        region = office.region
+        if region is not None:
+            Customer.objects.filter(office=office).exclude(region=region).update(region=region)

@@ -2,8 +2,15 @@
 
 from django.db.models import Q, QuerySet
 
-from salesops.accounts.models import Role, User
-from salesops.accounts.scopes import REMIT_ROLES, managed_paths, remit_path, sees_everything, under_paths
+from salesops.accounts.models import OrgUnit, Role, User
+from salesops.accounts.scopes import (
+    REMIT_ROLES,
+    managed_paths,
+    reachable_paths,
+    remit_path,
+    sees_everything,
+    under_paths,
+)
 from salesops.core.scoping import for_user, scope_for
 from salesops.customers.models import Customer
 
@@ -40,3 +47,22 @@ def visible_customers(user: User) -> QuerySet:
 def can_change_customers(user: User) -> bool:
     """Whether the user's role may create, edit or delete customers at all (which ones is the scope's job)."""
     return user.is_authenticated and user.role not in READ_ONLY_ROLES | NO_CUSTOMER_ACCESS
+
+
+def assignable_offices(user: User) -> QuerySet:
+    """Offices the user may put customers in (the choices on the customer form)."""
+    offices = OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE)
+    if sees_everything(user):
+        return offices
+    condition = Q(pk__in=[])
+    for path in reachable_paths(user):
+        condition |= Q(path__startswith=path)
+    return offices.filter(condition)
+
+
+def assignable_owners(user: User) -> QuerySet:
+    """Users the user may make a customer's owner: themselves, and everyone in the units they manage."""
+    users = User.objects.filter(is_active=True)
+    if sees_everything(user):
+        return users
+    return users.filter(Q(pk=user.pk) | under_paths("org_unit", managed_paths(user)))

@@ -5,7 +5,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from salesops.core.api.listing import ListParams
+from salesops.core.api.listing import EARLIEST_DATE, LATEST_DATE, MAX_ID, ListParams, Text
 from salesops.core.api.openapi import CUSTOM_FIELDS_MARKER
 
 CUSTOM_FIELDS = {CUSTOM_FIELDS_MARKER: "customers.customer"}
@@ -40,30 +40,34 @@ class CustomerOut(Schema):
 
 
 class CustomerIn(Schema):
-    name: str = Field(min_length=1, max_length=200)
-    credit_code: str = Field(min_length=1, max_length=18, description="Unified social credit code (GB 32100-2015).")
-    office_id: int
-    owner_id: int | None = Field(None, description="Defaults to the caller.")
-    status: str = "active"
+    name: Text = Field(min_length=1, max_length=200)
+    credit_code: Text = Field(min_length=1, max_length=18, description="Unified social credit code (GB 32100-2015).")
+    office_id: int = Field(ge=1, le=MAX_ID)
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="Defaults to the caller.")
+    status: Text = "active"
     custom_fields: dict[str, Any] = Field(default_factory=dict, json_schema_extra=CUSTOM_FIELDS)
 
 
 class CustomerPatch(Schema):
-    name: str | None = Field(None, min_length=1, max_length=200)
-    credit_code: str | None = Field(None, min_length=1, max_length=18)
-    office_id: int | None = None
-    owner_id: int | None = None
-    status: str | None = None
+    name: Text | None = Field(None, min_length=1, max_length=200)
+    credit_code: Text | None = Field(None, min_length=1, max_length=18)
+    office_id: int | None = Field(None, ge=1, le=MAX_ID)
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    status: Text | None = None
     custom_fields: dict[str, Any] | None = Field(
         None, json_schema_extra=CUSTOM_FIELDS, description="Merged into the stored values; send null to clear one."
     )
 
 
 class CustomerFilters(ListParams):
-    q: str | None = Field(None, description="Matches name or credit code.")
-    status: str | None = None
-    region_id: int | None = None
-    office_id: int | None = None
-    owner_id: int | None = None
-    created_from: date | None = Field(None, description="Created on or after this date (company time zone).")
-    created_to: date | None = Field(None, description="Created on or before this date (company time zone).")
+    q: Text | None = Field(None, max_length=200, description="Matches name or credit code.")
+    status: Text | None = Field(None, max_length=20)
+    region_id: int | None = Field(None, ge=1, le=MAX_ID)
+    office_id: int | None = Field(None, ge=1, le=MAX_ID)
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    created_from: date | None = Field(
+        None, ge=EARLIEST_DATE, le=LATEST_DATE, description="Created on or after this date (company time zone)."
+    )
+    created_to: date | None = Field(
+        None, ge=EARLIEST_DATE, le=LATEST_DATE, description="Created on or before this date (company time zone)."
+    )

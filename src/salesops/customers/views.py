@@ -47,13 +47,16 @@ def customer_list(request):
     if request.GET.get("format") == "csv":
         return customers_csv(customers)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    for transient in ("page", "format"):
+        params.pop(transient, None)
     context = {
         "page": page,
         "filters": filters,
         "statuses": Customer.Status.choices,
         "can_change": can_change_customers(request.user),
         "custom_fields": CustomFieldDefinition.objects.for_model(Customer),
-        "query_string": request.GET.copy().urlencode() if request.GET else "",
+        "query_string": params.urlencode(),
     }
     template = "customers/list.html#results" if request.htmx else "customers/list.html"
     return render(request, template, context)
@@ -84,7 +87,9 @@ def require_change_rights(request) -> None:
 @login_required
 def customer_create(request):
     require_change_rights(request)
-    form = CustomerForm(request.POST or None, initial=None if request.POST else default_initial(request.user))
+    form = CustomerForm(
+        request.POST or None, user=request.user, initial=None if request.POST else default_initial(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             customer = actions.create_customer(actor=request.user, **form.action_values())
@@ -105,7 +110,7 @@ def default_initial(user) -> dict:
 def customer_edit(request, customer_id: int):
     customer = scoped_customer(request, customer_id)
     require_change_rights(request)
-    form = CustomerForm(request.POST or None, instance=customer)
+    form = CustomerForm(request.POST or None, user=request.user, instance=customer)
     if request.method == "POST" and form.is_valid():
         try:
             actions.update_customer(customer, actor=request.user, changes=form.action_values())

@@ -57,7 +57,7 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
 
 
-READ_ERRORS = errors(400, 401, 403, 404)
+READ_ERRORS = errors(400, 401, 403, 404, 422)
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 

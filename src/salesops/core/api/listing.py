@@ -1,12 +1,31 @@
 """List endpoints: limit/offset pagination, ordering and custom-field filters, the same way everywhere."""
 
+import datetime
+from typing import Annotated
+
 from django.conf import settings
 from django.db import models
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 from salesops.core import customfields
 from salesops.core.api.errors import ApiError, django_validation_fields
 from salesops.core.models import CustomFieldDefinition
+
+MAX_ID = 2**62
+MAX_OFFSET = 10**9
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(9999, 12, 30)
+
+
+def no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("NUL characters are not allowed")
+    return value
+
+
+# Text from clients: PostgreSQL cannot store NUL characters, so they are refused up front with a 422.
+Text = Annotated[str, AfterValidator(no_nul)]
 
 
 class Page[T](Schema):
@@ -19,8 +38,10 @@ class Page[T](Schema):
 
 class ListParams(Schema):
     limit: int = Field(50, ge=1, le=500, description="Page size (1-500).")
-    offset: int = Field(0, ge=0, description="Number of records to skip.")
-    ordering: str | None = Field(None, description="Comma-separated fields; prefix with - for descending.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Number of records to skip.")
+    ordering: str | None = Field(
+        None, max_length=200, description="Comma-separated fields; prefix with - for descending."
+    )
 
 
 def paginate(queryset: models.QuerySet, params: ListParams) -> dict:

@@ -187,3 +187,73 @@ def test_no_body_makes_the_api_fail_with_a_500(org, rep_client, payload):
     assert response.status_code < 500, response.content
     if response.status_code >= 400:
         assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+def test_a_rep_cannot_put_a_customer_in_another_regions_office(org, rep_client):
+    created = post_json(
+        rep_client,
+        "/api/v1/customers",
+        {"name": "Elsewhere", "credit_code": credit_code(), "office_id": org.b.office.pk},
+    )
+    moved = rep_client.patch(
+        f"/api/v1/customers/{org.a.customer.pk}",
+        json.dumps({"office_id": org.b.office.pk}),
+        content_type="application/json",
+    )
+
+    assert created.status_code == moved.status_code == 422
+    assert "office_id" in created.json()["error"]["fields"]
+    assert not Customer.objects.filter(name="Elsewhere").exists()
+    org.a.customer.refresh_from_db()
+    assert org.a.customer.office == org.a.office
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "offset=100000000000000000000000",
+        "region_id=100000000000000000000000",
+        "created_to=9999-12-31",
+        "created_from=0001-01-01",
+        "q=a%00b",
+        "status=a%00b",
+        "limit=abc",
+        "ordering=%00",
+    ],
+)
+def test_extreme_query_parameters_are_4xx_not_500(org, rep_client, query):
+    response = rep_client.get(f"/api/v1/customers?{query}")
+    assert 400 <= response.status_code < 500, response.content
+    assert response.json()["error"]["fields"]
+
+
+def test_extreme_custom_values_are_422_not_500(org, rep_client):
+    from salesops.core.models import CustomFieldDefinition
+
+    CustomFieldDefinition.objects.create(model="customers.customer", name="amount", label="金额", field_type="decimal")
+    CustomFieldDefinition.objects.create(model="customers.customer", name="note", label="备注", field_type="text")
+    for custom in ({"amount": "1e30"}, {"amount": "1e-30"}, {"note": "a\x00b"}, {"note": {"nested": 1}}, {"note": 5}):
+        response = post_json(
+            rep_client,
+            "/api/v1/customers",
+            {"name": "Edge", "credit_code": credit_code(), "office_id": org.a.office.pk, "custom_fields": custom},
+        )
+        assert response.status_code == 422, (custom, response.content)
+    assert rep_client.get("/api/v1/customers?cf_amount=1e40").status_code == 400
+
+
+def test_csv_cells_never_start_a_formula(org, client_for):
+    director = client_for(org.a.user("regional_director"))
+    post_json(
+        director,
+        "/api/v1/customers",
+        {
+            "name": '=HYPERLINK("http://x")',
+            "credit_code": credit_code(),
+            "office_id": org.a.office.pk,
+            "owner_id": org.a.user("sales_rep").pk,
+        },
+    )
+    text = b"".join(director.get("/api/v1/customers/export.csv").streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert ",=HYPERLINK" not in text

@@ -29,3 +29,22 @@ def test_a_rep_is_emailed_when_given_a_customer(org):
     update_customer(customer, actor=rep, changes={"owner": rep})
     deliver_pending()
     assert len(mail.outbox) == 1
+
+
+def test_customers_follow_their_office_into_another_region(org):
+    from salesops.accounts.actions import save_org_unit
+    from salesops.customers.queries import visible_customers
+
+    office = org.a.office
+    office.parent = org.b.region
+    save_org_unit(office, actor=org.admin)
+    deliver_pending()
+
+    org.a.customer.refresh_from_db()
+    office.refresh_from_db()
+    org.a.team.refresh_from_db()
+    assert org.a.customer.region == org.b.region
+    assert office.path == f"{org.b.region.path}{office.pk}/"
+    assert org.a.team.path.startswith(office.path)
+    assert org.a.customer in visible_customers(org.b.user("regional_director"))
+    assert org.a.customer not in visible_customers(org.a.user("regional_director"))

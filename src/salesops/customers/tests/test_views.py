@@ -90,3 +90,27 @@ def test_layout_is_built_for_phones(org, client_for):
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
     assert 'class="responsive"' in html
     assert 'data-label="' in html
+
+
+def test_the_form_offers_only_reachable_offices_and_owners(org, client_for):
+    rep_form = client_for(org.a.user("sales_rep")).get(reverse("customers:create")).context["form"]
+    assert list(rep_form.fields["office"].queryset) == [org.a.office]
+    assert list(rep_form.fields["owner"].queryset) == [org.a.user("sales_rep")]
+
+
+def test_pager_links_keep_the_filters(org, client_for):
+    from salesops.customers.models import Customer
+    from salesops.testing.org import credit_code as code
+
+    director = client_for(org.a.user("regional_director"))
+    for index in range(30):
+        Customer.objects.create(
+            name=f"Paged {index:02d}",
+            credit_code=code(),
+            office=org.a.office,
+            region=org.a.region,
+            owner=org.a.user("sales_rep"),
+            status="prospect",
+        )
+    html = director.get(reverse("customers:list"), {"status": "prospect", "ordering": "-name"}).content.decode()
+    assert "?status=prospect&amp;ordering=-name&amp;page=2" in html
