@@ -33,7 +33,6 @@ def load_demo_customers(per_rep: int = 4, seed: int = 2026) -> int:
     if Customer.objects.exists():
         return 0
     rng = random.Random(seed)
-    admin = User.objects.get(username="admin")
     created = 0
     for rep in User.objects.filter(role=Role.SALES_REP).select_related("org_unit").order_by("username"):
         office = rep.org_unit.ancestor_of_kind(OrgUnit.Kind.OFFICE)
@@ -44,7 +43,8 @@ def load_demo_customers(per_rep: int = 4, seed: int = 2026) -> int:
             if Customer.objects.filter(credit_code=code).exists():
                 continue
             status = rng.choices(list(Customer.Status.values), weights=[2, 7, 1])[0]
-            create_customer(actor=admin, name=name, credit_code=code, office=office, owner=rep, status=status)
+            # Each rep enters their own customers, as they would in the field.
+            create_customer(actor=rep, name=name, credit_code=code, office=office, owner=rep, status=status)
             created += 1
     dealer = User.objects.filter(username="dealer").first()
     first = Customer.objects.order_by("pk").first()

@@ -20,28 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=1, help="Web server worker processes.")
+        parser.add_argument("--threads", type=int, default=8, help="Request threads per web worker.")
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
         parser.add_argument("--no-scheduler", action="store_true", help="Do not start the scheduler.")
 
-    def handle(self, *args, host, port, workers, no_worker, no_scheduler, **options):
+    def handle(self, *args, host, port, workers, threads, no_worker, no_scheduler, **options):
         salesops = [sys.executable, "-m", "salesops.cli"]
-        commands = {
-            "web": [
-                sys.executable,
-                "-m",
-                "granian",
-                "--interface",
-                "wsgi",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--no-ws",
-                "salesops.wsgi:application",
-            ],
-        }
+        web = [sys.executable, "-m", "granian", "--interface", "wsgi", "--no-ws", "--host", host, "--port", str(port)]
+        web += ["--workers", str(workers), "--blocking-threads", str(threads), "--backpressure", str(threads)]
+        commands = {"web": [*web, "salesops.wsgi:application"]}
         if not no_worker:
             commands["worker"] = [*salesops, "worker"]
         if not no_scheduler:
