@@ -4,7 +4,7 @@ import os
 import sys
 
 # Product verbs spelled with hyphens map onto management commands.
-ALIASES = {"demo-data": "demo_data", "setup-demo": "setup_demo", "demo-users": "demo_users"}
+ALIASES = {"setup-demo": "setup_demo"}
 
 
 def main(argv: list[str] | None = None) -> None:

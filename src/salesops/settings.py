@@ -165,6 +165,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# Behind a reverse proxy, count that many proxies in X-Forwarded-For to find the client's address; otherwise
+# every client would share the proxy's address and lock each other out.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("SALESOPS_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # --- Security -------------------------------------------------------------------------------------------------
 SECURE_CSP = {
@@ -246,10 +252,6 @@ def mailer_from_url(url: str) -> dict:
 MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", ""))}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "salesops <noreply@salesops.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-
-# --- API ------------------------------------------------------------------------------------------------------
-NINJA_PAGINATION_MAX_LIMIT = 500
-SALESOPS_API_PAGE_SIZE = 50
 
 # --- Logging --------------------------------------------------------------------------------------------------
 LOGGING = {

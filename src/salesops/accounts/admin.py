@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from salesops.accounts.actions import create_api_key, revoke_api_key, save_org_unit, validate_scopes
 from salesops.accounts.models import ApiKey, OrgUnit, User
+from salesops.core.actions import delete_configuration, save_configuration
+from salesops.core.admin import AuditedAdmin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
         (_("Sales organisation"), {"fields": ("role", "org_unit", "display_name", "phone", "time_zone")}),
@@ -36,6 +38,13 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         save_org_unit(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        delete_configuration(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for unit in queryset:
+            delete_configuration(unit, actor=request.user)
 
 
 class ApiKeyForm(forms.ModelForm):
@@ -73,13 +82,16 @@ class ApiKeyAdmin(admin.ModelAdmin):
             ("prefix", "last_used_at", "revoked_at", "created_at") if obj else ()
         )
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the key's history stays
+
     @admin.display(description=_("scopes"))
     def scope_list(self, key):
         return " ".join(key.scopes)
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            save_configuration(obj, actor=request.user)
             return
         key, secret = create_api_key(
             user=form.cleaned_data["user"],

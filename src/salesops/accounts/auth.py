@@ -42,6 +42,13 @@ class SessionAuth(NinjaSessionAuth):
 
     openapi_description = "The browser session of a signed-in user (with the CSRF token on writes)."
 
+    def _get_key(self, request):
+        # Without a signed-in session there is nothing to protect from CSRF: answer 401, not "CSRF failed".
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
         user = super().authenticate(request, key)
         if user is not None and user.is_active:

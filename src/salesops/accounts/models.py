@@ -161,6 +161,6 @@ class ApiKey(TimeStampedModel):
         """`customers:read` is allowed by "customers:read", "customers:*", "*:read" or "*"."""
         resource, _sep, access = scope.partition(":")
         granted = set(self.scopes)
-        return bool(granted & {scope, f"{resource}:*", f"*:{access}", "*"}) or (
+        return bool(granted & {scope, f"{resource}:*", f"*:{access}", "*", "*:*"}) or (
             access == "read" and bool(granted & {f"{resource}:write", "*:write"})
         )

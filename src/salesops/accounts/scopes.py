@@ -1,8 +1,8 @@
 """Building blocks for scoping functions: where a user sits in the org tree and what they manage.
 
 Each business app writes its own `for_user` from these (see customers/queries.py), so the rule for every
-model reads in one place. Remit roles (finance, risk, legal, warehouse) see everything under their org unit;
-company-level staff therefore see everything.
+model reads in one place. Remit roles (finance, risk, legal) see everything under their org unit, so
+company-level staff see everything; what warehouse, store and portal roles see is decided per model.
 """
 
 from django.db.models import Q

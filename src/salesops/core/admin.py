@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from salesops.core import customfields
+from salesops.core.actions import delete_configuration, save_configuration
 from salesops.core.dispatch import retry_failed
 from salesops.core.models import (
     CustomFieldDefinition,
@@ -48,8 +49,22 @@ class CustomFieldDefinitionForm(forms.ModelForm):
         )
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin for configuration records: every save and delete goes through an action that records an event."""
+
+    def save_model(self, request, obj, form, change):
+        save_configuration(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        delete_configuration(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_configuration(obj, actor=request.user)
+
+
 @admin.register(CustomFieldDefinition)
-class CustomFieldDefinitionAdmin(admin.ModelAdmin):
+class CustomFieldDefinitionAdmin(AuditedAdmin):
     form = CustomFieldDefinitionForm
     list_display = ("model", "name", "label", "label_en", "field_type", "is_required", "is_active", "order")
     list_filter = ("model", "field_type", "is_active")

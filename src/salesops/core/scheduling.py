@@ -56,9 +56,14 @@ _jobs: dict[str, PeriodicJob] = {}
 def periodic(schedule: str, *, name: str | None = None):
     """Register a task to run on a crontab schedule (minute hour day month weekday, company time zone)."""
 
+    weekdays = schedule.split()[-1]
+    if any(character.isdigit() for character in weekdays):
+        # APScheduler counts Monday as 0 where crontab counts Sunday as 0: names are unambiguous.
+        raise ValueError(f"use weekday names (mon-fri, sun) rather than numbers in {schedule!r}")
+    CronTrigger.from_crontab(schedule)  # fail at import time on a malformed schedule
+
     def register(task: Task) -> Task:
         job_name = name or task.module_path
-        CronTrigger.from_crontab(schedule)  # fail at import time on a malformed schedule
         _jobs[job_name] = PeriodicJob(job_name, schedule, task)
         return task
 

@@ -2,14 +2,19 @@
 
 from datetime import timedelta
 
-from django.tasks import task
+from django.contrib.sessions.models import Session
+from django.db.models import Max
+from django.tasks import TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from salesops.core.dispatch import deliver_pending
-from salesops.core.models import IdempotencyRecord
+from salesops.core.models import IdempotencyRecord, ScheduledRun
 from salesops.core.scheduling import periodic
 
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
+TASK_RESULT_RETENTION = timedelta(days=7)
+SCHEDULED_RUN_RETENTION = timedelta(days=30)
 
 
 @periodic("* * * * *", name="core.dispatch_sweep")
@@ -26,3 +31,24 @@ def purge_idempotency_records(*, scheduled_at: str) -> int:
     """Daily: forget Idempotency-Key responses older than a day (clients retry within minutes, not days)."""
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - IDEMPOTENCY_RETENTION).delete()
     return deleted
+
+
+@periodic("43 3 * * *", name="core.prune_history")
+@task()
+def prune_history(*, scheduled_at: str) -> dict:
+    """Daily: drop finished task results after a week, job claims after a month (the latest claim of every job
+    stays: it is what catch-up counts from) and expired sessions."""
+    now = timezone.now()
+    results, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        finished_at__lt=now - TASK_RESULT_RETENTION,
+    ).delete()
+    runs = 0
+    cutoff = now - SCHEDULED_RUN_RETENTION
+    for job, latest in (
+        ScheduledRun.objects.values("job").annotate(latest=Max("scheduled_at")).values_list("job", "latest")
+    ):
+        deleted, _ = ScheduledRun.objects.filter(job=job, scheduled_at__lt=min(latest, cutoff)).delete()
+        runs += deleted
+    sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
+    return {"task_results": results, "scheduled_runs": runs, "sessions": sessions}

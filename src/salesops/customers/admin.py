@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from salesops.core.admin import CustomFieldsAdminMixin
+from salesops.core.admin import AuditedAdmin, CustomFieldsAdminMixin
 from salesops.customers import actions
 from salesops.customers.models import Customer, CustomerPortalAccess
 from salesops.customers.queries import visible_customers
@@ -54,6 +54,6 @@ class CustomerAdmin(CustomFieldsAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CustomerPortalAccess)
-class CustomerPortalAccessAdmin(admin.ModelAdmin):
+class CustomerPortalAccessAdmin(AuditedAdmin):
     list_display = ("user", "customer")
     autocomplete_fields = ("customer",)

@@ -2,20 +2,9 @@
 
 from django.db.models import Q, QuerySet
 
-from salesops.core.api.listing import filter_custom_fields, order
+from salesops.core.querying import filter_custom_fields, order
 from salesops.core.timezones import day_end, day_start
-
-ORDERING = {
-    "name": "name",
-    "credit_code": "credit_code",
-    "status": "status",
-    "created_at": "created_at",
-    "updated_at": "updated_at",
-    "region": "region__name",
-    "office": "office__name",
-    "owner": "owner__username",
-}
-DEFAULT_ORDERING = "name"
+from salesops.customers.ordering import DEFAULT_ORDERING, ORDERING
 
 
 def filter_customers(queryset: QuerySet, filters, query_params) -> QuerySet:

@@ -5,8 +5,10 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from salesops.core.api.listing import EARLIEST_DATE, LATEST_DATE, MAX_ID, ListParams, Text
+from salesops.core.api.listing import MAX_ID, ListParams, Text
 from salesops.core.api.openapi import CUSTOM_FIELDS_MARKER
+from salesops.core.querying import ordering_pattern
+from salesops.customers.ordering import ORDERING
 
 CUSTOM_FIELDS = {CUSTOM_FIELDS_MARKER: "customers.customer"}
 
@@ -60,14 +62,13 @@ class CustomerPatch(Schema):
 
 
 class CustomerFilters(ListParams):
+    ordering: str | None = Field(
+        None, pattern=ordering_pattern(ORDERING), description="Comma-separated fields; prefix - for descending."
+    )
     q: Text | None = Field(None, max_length=200, description="Matches name or credit code.")
     status: Text | None = Field(None, max_length=20)
     region_id: int | None = Field(None, ge=1, le=MAX_ID)
     office_id: int | None = Field(None, ge=1, le=MAX_ID)
     owner_id: int | None = Field(None, ge=1, le=MAX_ID)
-    created_from: date | None = Field(
-        None, ge=EARLIEST_DATE, le=LATEST_DATE, description="Created on or after this date (company time zone)."
-    )
-    created_to: date | None = Field(
-        None, ge=EARLIEST_DATE, le=LATEST_DATE, description="Created on or before this date (company time zone)."
-    )
+    created_from: date | None = Field(None, description="Created on or after this date (company time zone).")
+    created_to: date | None = Field(None, description="Created on or before this date (company time zone).")

@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from salesops.core.api.errors import ApiError
 from salesops.core.events import timeline
 from salesops.core.models import CustomFieldDefinition
+from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
 from salesops.customers import actions
 from salesops.customers.exports import customers_csv
@@ -41,7 +41,7 @@ def customer_list(request):
     filters = page_filters(request)
     try:
         customers = filter_customers(visible_customers(request.user), filters, request.GET)
-    except ApiError as exc:
+    except InvalidParameter as exc:
         messages.error(request, exc.message)
         customers = filter_customers(visible_customers(request.user), CustomerFilters(), {})
     if request.GET.get("format") == "csv":

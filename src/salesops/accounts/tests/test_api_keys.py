@@ -139,3 +139,29 @@ def test_admin_creates_a_key_and_shows_it_once(org, client_for):
     secret = re.search(r"sok_[A-Za-z0-9_-]+", " ".join(shown)).group(0)
     assert key.key_hash == hash_api_key(secret)
     assert get_customers(secret).status_code == 200
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+def test_writes_with_a_bad_key_are_401_not_a_csrf_error(org, method):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(
+        f"/api/v1/customers/{org.a.customer.pk}" if method != "post" else "/api/v1/customers",
+        "{}",
+        content_type="application/json",
+        **bearer("sok_not-a-real-key"),
+    )
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_session_writes_still_need_the_csrf_token(org):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(org.a.user("sales_rep"))
+    response = client.patch(f"/api/v1/customers/{org.a.customer.pk}", '{"name": "x"}', content_type="application/json")
+    assert response.status_code == 403
+    org.a.customer.refresh_from_db()
+    assert org.a.customer.name != "x"
+
+
+def test_star_colon_star_grants_everything(org):
+    assert get_customers(api_key_for(org.a.user("sales_rep"), scopes=["*:*"])).status_code == 200

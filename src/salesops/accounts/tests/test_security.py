@@ -94,3 +94,30 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions():
         assert cursor.fetchone()[0] == "wal"
     assert connection.settings_dict["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert connection.settings_dict["OPTIONS"]["timeout"] >= 20
+
+
+def test_admin_changes_to_a_user_are_audited_without_secrets(org, client_for):
+    from salesops.core.models import Event
+
+    user = org.a.user("sales_rep")
+    client = client_for(org.admin)
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data.update(
+        {
+            "username": user.username,
+            "role": "sales_manager",
+            "org_unit": org.a.team.pk,
+            "time_zone": "Asia/Shanghai",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        }
+    )
+    response = client.post(f"/admin/accounts/user/{user.pk}/change/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    event = Event.objects.get(type="user.updated", subject_id=str(user.pk))
+    assert event.payload["before"]["role"] == "sales_rep"
+    assert event.payload["after"]["role"] == "sales_manager"
+    assert "password" not in str(event.payload)

@@ -13,6 +13,8 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from salesops.core.querying import InvalidParameter
+
 
 class ErrorDetail(Schema):
     code: str
@@ -57,7 +59,7 @@ def errors(*statuses: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(statuses, ErrorOut)
 
 
-READ_ERRORS = errors(400, 401, 403, 404, 422)
+READ_ERRORS = errors(400, 401, 403, 404)
 WRITE_ERRORS = errors(400, 401, 403, 404, 409, 422)
 
 
@@ -88,18 +90,31 @@ def is_malformed_body(exc: NinjaValidationError) -> bool:
     return any(item.get("type") in {"json_invalid", "model_attributes_type"} for item in exc.errors)
 
 
+def locations(exc: NinjaValidationError) -> set[str]:
+    return {str(item.get("loc", ("",))[0]) for item in exc.errors}
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
         return envelope(api, request, exc.status, exc.message, code=exc.code, fields=exc.fields)
 
+    @api.exception_handler(InvalidParameter)
+    def invalid_parameter(request, exc: InvalidParameter):
+        return envelope(api, request, 400, exc.message, code="invalid_parameter", fields=exc.fields)
+
     @api.exception_handler(NinjaValidationError)
     def request_invalid(request, exc: NinjaValidationError):
+        """Malformed JSON and bad query parameters are 400, an id that cannot exist is 404, bad fields 422."""
+        fields = ninja_validation_fields(exc)
+        where = locations(exc)
         if is_malformed_body(exc):
-            return envelope(
-                api, request, 400, "The request body is not valid JSON.", fields=ninja_validation_fields(exc)
-            )
-        return envelope(api, request, 422, "The request has invalid fields.", fields=ninja_validation_fields(exc))
+            return envelope(api, request, 400, "The request body is not valid JSON.", fields=fields)
+        if "path" in where:
+            return envelope(api, request, 404, "Not found.", fields=fields)
+        if where == {"query"}:
+            return envelope(api, request, 400, "Invalid query parameters.", code="invalid_parameter", fields=fields)
+        return envelope(api, request, 422, "The request has invalid fields.", fields=fields)
 
     @api.exception_handler(DjangoValidationError)
     def domain_invalid(request, exc: DjangoValidationError):
@@ -119,7 +134,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return envelope(api, request, 404, str(exc) or "Not found.")
+        return envelope(api, request, 404, "Not found.")
 
     @api.exception_handler(ObjectDoesNotExist)
     def missing(request, exc):

@@ -94,3 +94,24 @@ def test_two_scheduler_processes_in_the_same_minute_run_the_job_once():
     assert runs("testing.every_minute") == [utc(2026, 11, 27, 1, 0)]
     assert sum("testing.every_minute@" in out for out, _err in outputs) == 1
     assert Event.objects.filter(type="test.job_ran").count() == 1
+
+
+def test_numbered_weekdays_are_refused():
+    with pytest.raises(ValueError, match="weekday names"):
+        scheduling.periodic("0 9 * * 1", name="test.monday")
+
+
+@pytest.mark.django_db
+def test_pruning_keeps_each_jobs_latest_claim():
+    from salesops.core.tasks import prune_history
+
+    ScheduledRun.objects.create(job="rare", scheduled_at=utc(2020, 1, 1), claimed_by="x")
+    ScheduledRun.objects.create(job="daily", scheduled_at=utc(2020, 1, 1), claimed_by="x")
+    ScheduledRun.objects.create(job="daily", scheduled_at=utc(2020, 1, 2), claimed_by="x")
+
+    prune_history.call(scheduled_at="2026-11-27T03:43:00+08:00")
+
+    assert sorted(ScheduledRun.objects.values_list("job", "scheduled_at")) == [
+        ("daily", utc(2020, 1, 2)),
+        ("rare", utc(2020, 1, 1)),
+    ]

@@ -127,7 +127,7 @@ def test_list_paginates_filters_and_orders(org, client_for):
     assert [row["name"] for row in searched["results"]] == ["Bulk 3"]
     assert bad_order.status_code == 400
     assert "ordering" in bad_order.json()["error"]["fields"]
-    assert bad_limit.status_code == 422
+    assert bad_limit.status_code == 400
     assert "limit" in bad_limit.json()["error"]["fields"]
 
 
@@ -213,8 +213,6 @@ def test_a_rep_cannot_put_a_customer_in_another_regions_office(org, rep_client):
     [
         "offset=100000000000000000000000",
         "region_id=100000000000000000000000",
-        "created_to=9999-12-31",
-        "created_from=0001-01-01",
         "q=a%00b",
         "status=a%00b",
         "limit=abc",
@@ -257,3 +255,13 @@ def test_csv_cells_never_start_a_formula(org, client_for):
     text = b"".join(director.get("/api/v1/customers/export.csv").streaming_content).decode("utf-8-sig")
     assert "'=HYPERLINK" in text
     assert ",=HYPERLINK" not in text
+
+
+def test_an_id_that_cannot_exist_is_404(rep_client):
+    assert rep_client.get("/api/v1/customers/not-a-number").status_code == 404
+    assert rep_client.delete("/api/v1/customers/false").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["created_to=9999-12-31", "created_from=0001-01-01", "created_to=0001-01-01"])
+def test_dates_at_the_ends_of_the_calendar_clamp(org, rep_client, query):
+    assert rep_client.get(f"/api/v1/customers?{query}").status_code == 200

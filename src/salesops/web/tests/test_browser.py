@@ -4,6 +4,9 @@ import os
 import shutil
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from salesops.testing.org import PASSWORD, build_org
 
@@ -17,9 +20,28 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(live_server, transactional_db, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def live_url(transactional_db, monkeypatch):
+    """A live server for this test only: stopping it joins its threads, so no database session outlives it."""
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    server = LiveServerThread("localhost", StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    yield f"http://localhost:{server.port}"
+    server.terminate()
+
+
+@pytest.fixture
+def seeded(live_url):
+    # Data goes in before Playwright starts: its sync API runs the test body in a greenlet, and database work
+    # done there would open a connection that outlives the test.
+    build_org()
+
+
+@pytest.fixture
+def page(live_url, seeded):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -40,15 +62,13 @@ def page(live_server, transactional_db, monkeypatch):
         page.set_default_timeout(15000)
         errors = []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.base_url = live_server.url
+        page.base_url = live_url
         page.console_errors = errors
         yield page
         browser.close()
 
 
 def test_sign_in_switch_language_and_back_on_a_phone(page):
-    build_org()
-
     page.goto(page.base_url + "/")
     page.fill("#id_username", "sales_rep_a")
     page.fill("#id_password", PASSWORD)

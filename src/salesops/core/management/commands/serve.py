@@ -51,6 +51,12 @@ class Command(BaseCommand):
         try:
             while not stopping:
                 exited = [name for name, process in processes.items() if process.poll() is not None]
+                if "scheduler" in exited:
+                    # With REDIS_URL, another scheduler may hold the leader lock: this one stands down, the web
+                    # server and worker carry on.
+                    self.stderr.write("The scheduler stopped (another one may hold the leader lock); serving on.")
+                    processes.pop("scheduler")
+                    exited.remove("scheduler")
                 if exited:
                     self.stderr.write(f"{', '.join(exited)} stopped; stopping the rest.")
                     break
