@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from salesops.accounts.models import OrgUnit
 from salesops.core.models import CustomFieldsModel
@@ -16,9 +17,9 @@ class Customer(CustomFieldsModel):
     """
 
     class Status(models.TextChoices):
-        PROSPECT = "prospect", _("prospect")
-        ACTIVE = "active", _("active")
-        INACTIVE = "inactive", _("inactive")
+        PROSPECT = "prospect", pgettext_lazy("customer status", "prospect")
+        ACTIVE = "active", pgettext_lazy("customer status", "active")
+        INACTIVE = "inactive", pgettext_lazy("customer status", "inactive")
 
     name = models.CharField(_("name"), max_length=200)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)

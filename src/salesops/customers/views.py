@@ -7,10 +7,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from salesops.core.events import timeline
 from salesops.core.models import CustomFieldDefinition
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
+from salesops.core.timeline import timeline_entries
 from salesops.customers import actions
 from salesops.customers.exports import customers_csv
 from salesops.customers.filters import filter_customers
@@ -73,7 +73,7 @@ def customer_detail(request, customer_id: int):
         {
             "customer": customer,
             "custom_values": custom_values,
-            "events": timeline(customer),
+            "timeline": timeline_entries(customer),
             "can_change": can_change_customers(request.user),
         },
     )

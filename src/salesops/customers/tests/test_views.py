@@ -114,3 +114,19 @@ def test_pager_links_keep_the_filters(org, client_for):
         )
     html = director.get(reverse("customers:list"), {"status": "prospect", "ordering": "-name"}).content.decode()
     assert "?status=prospect&amp;ordering=-name&amp;page=2" in html
+
+
+def test_the_timeline_reads_as_sentences_with_names_not_ids(org, client_for):
+    from salesops.customers.actions import update_customer
+
+    director = org.a.user("regional_director")
+    update_customer(org.a.customer, actor=director, changes={"status": "inactive"})
+    client = client_for(director)
+    client.post(reverse("set_language"), {"language": "en"})
+
+    html = client.get(reverse("customers:detail", args=[org.a.customer.pk])).content.decode()
+
+    assert "regional_director_a</strong> changed" in html
+    assert "status: <del>active</del> → inactive" in html
+    assert f"owner: {org.a.user('sales_rep')}" in html  # the creation shows the owner's name, not an id
+    assert "updated_at" not in html

@@ -33,7 +33,8 @@ class Command(BaseCommand):
             commands["worker"] = [*salesops, "worker"]
         if not no_scheduler:
             commands["scheduler"] = [*salesops, "scheduler"]
-        processes = {name: subprocess.Popen(command) for name, command in commands.items()}
+        # Each child leads its own process group, so stopping it also stops what it spawned (granian's workers).
+        processes = {name: subprocess.Popen(command, start_new_session=True) for name, command in commands.items()}
         self.stdout.write(
             self.style.SUCCESS(
                 f"salesops is running at http://{host}:{port}/ ({', '.join(processes)}; "
@@ -48,6 +49,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGHUP, stop)
         try:
             while not stopping:
                 exited = [name for name, process in processes.items() if process.poll() is not None]
@@ -62,13 +64,27 @@ class Command(BaseCommand):
                     break
                 time.sleep(0.5)
         finally:
-            for process in processes.values():
-                if process.poll() is None:
-                    process.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            for process in processes.values():
-                try:
-                    process.wait(timeout=max(deadline - time.monotonic(), 0.1))
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop_all(processes.values())
         self.stdout.write("Stopped.")
+
+
+def stop_all(processes, timeout: float = 10) -> None:
+    """SIGTERM every child's process group, wait up to `timeout` seconds, then SIGKILL what is left."""
+    for process in processes:
+        signal_group(process, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            signal_group(process, signal.SIGKILL)
+            process.wait()
+    for process in processes:  # grandchildren that outlived their parent
+        signal_group(process, signal.SIGKILL)
+
+
+def signal_group(process: subprocess.Popen, signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
