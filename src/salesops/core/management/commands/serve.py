@@ -3,6 +3,7 @@
 Ctrl-C (or SIGTERM) stops all three; if one of them dies, the others are stopped too.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -84,7 +85,5 @@ def stop_all(processes, timeout: float = 10) -> None:
 
 
 def signal_group(process: subprocess.Popen, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signum)
-    except (ProcessLookupError, PermissionError):
-        pass
