@@ -1,10 +1,12 @@
 """The /api/v1 API: one NinjaAPI, each app contributes a router."""
 
 from salesops.accounts.auth import ApiKeyAuth, SessionAuth
+from salesops.catalog.api import router as catalog_router
 from salesops.core.api.errors import install_error_handlers
 from salesops.core.api.openapi import SalesopsAPI
 from salesops.core.api.rendering import renderer
 from salesops.customers.api import router as customers_router
+from salesops.inventory.api import router as inventory_router
 
 api = SalesopsAPI(
     title="salesops API",
@@ -16,3 +18,5 @@ api = SalesopsAPI(
 )
 install_error_handlers(api)
 api.add_router("/", customers_router)
+api.add_router("/", catalog_router)
+api.add_router("/", inventory_router)

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "salesops.core",
     "salesops.accounts",
     "salesops.customers",
+    "salesops.catalog",
+    "salesops.inventory",
     "salesops.web",
 ]
 

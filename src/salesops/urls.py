@@ -13,6 +13,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("customers/", include("salesops.customers.urls")),
+    path("catalog/", include("salesops.catalog.urls")),
+    path("stock/", include("salesops.inventory.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -6,7 +6,22 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from salesops.accounts.models import OrgUnit
-from salesops.core.models import CustomFieldsModel
+from salesops.core.models import CustomFieldsModel, TimeStampedModel
+
+
+class CustomerGroup(TimeStampedModel):
+    """A pricing group of customers (e.g. 经销商, 大客户): price lists are per group."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("customer group")
+        verbose_name_plural = _("customer groups")
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name
 
 
 class Customer(CustomFieldsModel):
@@ -41,6 +56,14 @@ class Customer(CustomFieldsModel):
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="owned_customers"
+    )
+    group = models.ForeignKey(
+        CustomerGroup,
+        verbose_name=_("customer group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customers",
     )
 
     class Meta:

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from salesops.core.models import CustomFieldDefinition
+from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
 from salesops.core.timeline import timeline_entries
@@ -22,23 +23,13 @@ from salesops.customers.schemas import CustomerFilters
 PAGE_SIZE = 25
 
 
-def page_filters(request) -> CustomerFilters:
-    params = {key: value for key, value in request.GET.items() if value and key in CustomerFilters.model_fields}
-    params.pop("limit", None)
-    params.pop("offset", None)
-    try:
-        return CustomerFilters(**params)
-    except Exception:  # a hand-edited URL with a bad value shows the unfiltered list rather than an error
-        return CustomerFilters()
-
-
 def scoped_customer(request, customer_id: int) -> Customer:
     return get_for_user(Customer.objects.select_related("office", "region", "owner"), request.user, pk=customer_id)
 
 
 @login_required
 def customer_list(request):
-    filters = page_filters(request)
+    filters = filters_from_request(request, CustomerFilters)
     try:
         customers = filter_customers(visible_customers(request.user), filters, request.GET)
     except InvalidParameter as exc:
@@ -47,16 +38,13 @@ def customer_list(request):
     if request.GET.get("format") == "csv":
         return customers_csv(customers)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    for transient in ("page", "format"):
-        params.pop(transient, None)
     context = {
         "page": page,
         "filters": filters,
         "statuses": Customer.Status.choices,
         "can_change": can_change_customers(request.user),
         "custom_fields": CustomFieldDefinition.objects.for_model(Customer),
-        "query_string": params.urlencode(),
+        "query_string": list_query_string(request),
     }
     template = "customers/list.html#results" if request.htmx else "customers/list.html"
     return render(request, template, context)

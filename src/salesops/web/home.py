@@ -2,14 +2,18 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from salesops.accounts.models import Role, User
+from salesops.core.scoping import for_user
 from salesops.customers.models import Customer
 from salesops.customers.queries import can_change_customers, visible_customers
+from salesops.inventory.filters import with_availability
+from salesops.inventory.models import StockLevel
+from salesops.inventory.queries import PORTAL_ROLES, may_change_stock
 
 ROLE_FOCUS = {
     Role.ADMIN: gettext_lazy("Configure the organisation, users, API keys and custom fields."),
@@ -17,7 +21,7 @@ ROLE_FOCUS = {
     Role.SALES_MANAGER: gettext_lazy("Your team's customers and the work waiting for you."),
     Role.REGIONAL_DIRECTOR: gettext_lazy("Your region at a glance."),
     Role.FINANCE: gettext_lazy("Customers and receivables within your remit."),
-    Role.WAREHOUSE: gettext_lazy("Shipments to prepare."),
+    Role.WAREHOUSE: gettext_lazy("Goods in, stock counts and stock below safety levels."),
     Role.RISK_OFFICER: gettext_lazy("Customer credit and risk within your remit."),
     Role.LEGAL: gettext_lazy("Customers and contracts within your remit."),
     Role.STORE_SUPERVISOR: gettext_lazy("Your stores."),
@@ -79,9 +83,27 @@ def home_sections(user: User) -> list[Section]:
         if can_change_customers(user):
             section.links.append((_("New customer"), reverse("customers:create")))
         sections.append(section)
+    if user.role not in PORTAL_ROLES:
+        sections.append(stock_section(user))
     if user.is_staff:
         sections.append(Section(_("Configuration"), links=[(_("Administration"), reverse("admin:index"))]))
     return sections
+
+
+def stock_section(user: User) -> Section:
+    levels = with_availability(for_user(StockLevel.objects.all(), user))
+    below = levels.filter(safety_minimum__isnull=False, available_quantity__lt=F("safety_minimum")).count()
+    section = Section(
+        _("Stock"),
+        figures=[(_("Below safety stock"), below)],
+        links=[
+            (_("Stock levels"), reverse("inventory:list")),
+            (_("Below safety stock"), reverse("inventory:list") + "?below_safety=true"),
+        ],
+    )
+    if may_change_stock(user):
+        section.links.append((_("Receive stock"), reverse("inventory:receive")))
+    return section
 
 
 def role_focus(user: User) -> str:

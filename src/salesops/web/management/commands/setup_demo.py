@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from salesops.accounts.demo import DEMO_PASSWORD, load_demo_organisation
+from salesops.catalog.demo import load_demo_catalog
 from salesops.customers.demo import load_demo_customers
+from salesops.inventory.demo import load_demo_stock
 
 
 def newest_static_source() -> float:
@@ -33,9 +35,14 @@ class Command(BaseCommand):
             self.stdout.write("Collecting static files...")
             call_command("collectstatic", interactive=False, verbosity=0)
         logins = load_demo_organisation()
-        created = load_demo_customers()
-        if created:
-            self.stdout.write(f"Created {created} demo customers.")
+        for label, loader in (
+            ("customers", load_demo_customers),
+            ("products", load_demo_catalog),
+            ("opening stock receipts", load_demo_stock),
+        ):
+            created = loader()
+            if created:
+                self.stdout.write(f"Created {created} demo {label}.")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<18} {login.where}")

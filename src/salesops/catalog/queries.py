@@ -1,0 +1,71 @@
+"""Read side of the catalog. Products and prices are company-wide: every internal role and dealers (who order)
+see them; suppliers do not. Standard cost is for finance, management and administrators only."""
+
+from django.db.models import QuerySet
+
+from salesops.accounts.models import Role, User
+from salesops.accounts.scopes import sees_everything
+from salesops.catalog.models import DiscountLimit, PriceList, Product, ProductLine
+from salesops.core.scoping import for_user, scope_for
+
+NO_CATALOG_ACCESS = {Role.SUPPLIER}
+COST_ROLES = {Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.REGIONAL_DIRECTOR}
+
+
+def catalog_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """Administrators and every internal role see the whole catalog (inactive records included); dealers see
+    only active product lines, products and price lists; suppliers see nothing."""
+    if sees_everything(user):
+        return queryset
+    if user.role in NO_CATALOG_ACCESS:
+        return queryset.none()
+    if user.role == Role.DEALER and hasattr(queryset.model, "is_active"):
+        return queryset.filter(is_active=True)
+    return queryset
+
+
+for catalog_model in (ProductLine, Product, PriceList):
+    scope_for(catalog_model)(catalog_for_user)
+
+
+@scope_for(DiscountLimit)
+def discount_limits_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """Internal roles see every role's limit; dealers and suppliers see none."""
+    return queryset if user.role not in NO_CATALOG_ACCESS | {Role.DEALER} else queryset.none()
+
+
+# Fields only `sees_cost` roles may read, wherever they appear (API answers, exports, event payloads, timelines).
+COST_FIELDS = ("standard_cost",)
+
+
+def without_costs(payload: dict) -> dict:
+    """An event payload with the cost fields left out of `before` and `after`."""
+    return {
+        part: {k: v for k, v in value.items() if k not in COST_FIELDS} if part in ("before", "after") else value
+        for part, value in payload.items()
+    }
+
+
+def sees_cost(user: User) -> bool:
+    return sees_everything(user) or user.role in COST_ROLES
+
+
+def may_edit_catalog(user: User) -> bool:
+    """The catalog is master data: administrators maintain it."""
+    return sees_everything(user)
+
+
+def visible_products(user: User) -> QuerySet:
+    return for_user(Product.objects.select_related("line"), user)
+
+
+def visible_product_lines(user: User) -> QuerySet:
+    return for_user(ProductLine.objects.all(), user)
+
+
+def visible_price_lists(user: User) -> QuerySet:
+    return for_user(PriceList.objects.select_related("customer_group"), user)
+
+
+def visible_discount_limits(user: User) -> QuerySet:
+    return for_user(DiscountLimit.objects.all(), user)

@@ -1,0 +1,244 @@
+"""Writes for stock. Each action is one transaction: conditional updates (locks.py), ledger rows, events."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from salesops.accounts.models import User
+from salesops.catalog.models import Product
+from salesops.core.events import record_event, to_json
+from salesops.inventory import locks
+from salesops.inventory.models import SafetyStock, StockLevel, StockMovement, Warehouse
+from salesops.inventory.queries import may_change_stock
+
+MAX_QUANTITY = Decimal("1e10")
+
+
+@dataclass(frozen=True)
+class StockLine:
+    """A quantity of one product in one warehouse, as documents (orders, shipments) ask for it."""
+
+    product: Product
+    warehouse: Warehouse
+    quantity: Decimal
+
+
+class InsufficientStock(ValidationError):
+    """Not enough available stock for one or more lines; nothing was reserved."""
+
+    def __init__(self, shortages: list[dict]):
+        self.shortages = shortages
+        super().__init__(
+            {
+                "lines": [
+                    _("%(sku)s at %(warehouse)s: %(requested)s requested, %(available)s available.") % shortage
+                    for shortage in shortages
+                ]
+            }
+        )
+
+
+def clean_quantity(raw, field: str, *, allow_negative: bool = False) -> Decimal:
+    try:
+        quantity = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: [_("Enter a number.")]}) from None
+    if not quantity.is_finite() or abs(quantity) >= MAX_QUANTITY:
+        raise ValidationError({field: [_("Enter a realistic quantity.")]})
+    if quantity != quantity.quantize(Decimal("0.001")):
+        raise ValidationError({field: [_("At most 3 decimal places.")]})
+    if quantity == 0 or (quantity < 0 and not allow_negative):
+        raise ValidationError({field: [_("Enter a quantity above zero.")]})
+    return quantity
+
+
+def check_stock_keeper(actor: User) -> None:
+    if not may_change_stock(actor):
+        raise PermissionDenied(_("Only warehouse staff may change stock."))
+
+
+def source_key(source: models.Model | None) -> tuple[str, str]:
+    if source is None:
+        return "", ""
+    return source._meta.label_lower, str(source.pk)
+
+
+def record_movement(line: StockLine, kind: str, *, on_hand: Decimal, reserved: Decimal, source, actor, note=""):
+    source_type, source_id = source_key(source)
+    return StockMovement.objects.create(
+        product=line.product,
+        warehouse=line.warehouse,
+        kind=kind,
+        on_hand_change=on_hand,
+        reserved_change=reserved,
+        source_type=source_type,
+        source_id=source_id,
+        note=note,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def check_safety(level: StockLevel, *, before_available: Decimal, actor) -> None:
+    """Raise `stock.below_safety` when available stock crosses below the safety minimum (once per crossing)."""
+    safety = SafetyStock.objects.filter(product_id=level.product_id, warehouse_id=level.warehouse_id).first()
+    if safety is None:
+        return
+    if level.available < safety.minimum <= before_available:
+        record_event(
+            "stock.below_safety",
+            level,
+            actor=actor,
+            data={
+                "product": level.product.sku,
+                "warehouse": level.warehouse.code,
+                "available": level.available,
+                "minimum": safety.minimum,
+            },
+        )
+
+
+def merged(lines: Iterable[StockLine]) -> list[StockLine]:
+    """One line per product and warehouse, in a fixed order so concurrent transactions lock rows alike."""
+    totals: dict[tuple[int, int], StockLine] = {}
+    for line in lines:
+        key = (line.product.pk, line.warehouse.pk)
+        if key in totals:
+            line = StockLine(line.product, line.warehouse, totals[key].quantity + line.quantity)
+        totals[key] = line
+    return [totals[key] for key in sorted(totals)]
+
+
+def level_of(line: StockLine) -> StockLevel:
+    return StockLevel.objects.select_related("product", "warehouse").get(
+        product_id=line.product.pk, warehouse_id=line.warehouse.pk
+    )
+
+
+def reserve_stock(lines: Iterable[StockLine], *, source: models.Model, actor) -> None:
+    """Reserve every line or none: on any shortage, InsufficientStock lists all short lines and nothing changes."""
+    lines = merged(lines)
+    with transaction.atomic():
+        shortages = []
+        for line in lines:
+            if not locks.take_available(line.product.pk, line.warehouse.pk, line.quantity):
+                current = StockLevel.objects.filter(product_id=line.product.pk, warehouse_id=line.warehouse.pk).first()
+                shortages.append(
+                    {
+                        "sku": line.product.sku,
+                        "warehouse": line.warehouse.code,
+                        "requested": line.quantity,
+                        "available": current.available if current else 0,
+                    }
+                )
+        if shortages:
+            raise InsufficientStock(shortages)  # rolls back the lines already taken
+        for line in lines:
+            record_movement(
+                line,
+                StockMovement.Kind.RESERVATION,
+                on_hand=Decimal(0),
+                reserved=line.quantity,
+                source=source,
+                actor=actor,
+            )
+            level = level_of(line)
+            check_safety(level, before_available=level.available + line.quantity, actor=actor)
+        record_event("stock.reserved", source, actor=actor, data={"lines": lines_data(lines)})
+
+
+def release_stock(lines: Iterable[StockLine], *, source: models.Model, actor) -> None:
+    """Give reserved stock back (an order cancelled or rejected)."""
+    lines = merged(lines)
+    with transaction.atomic():
+        for line in lines:
+            if not locks.give_back(line.product.pk, line.warehouse.pk, line.quantity):
+                raise ValidationError(
+                    {"lines": [_("%(sku)s: less is reserved than released.") % {"sku": line.product.sku}]}
+                )
+            record_movement(
+                line,
+                StockMovement.Kind.RELEASE,
+                on_hand=Decimal(0),
+                reserved=-line.quantity,
+                source=source,
+                actor=actor,
+            )
+        record_event("stock.released", source, actor=actor, data={"lines": lines_data(lines)})
+
+
+def ship_stock(lines: Iterable[StockLine], *, source: models.Model, actor) -> None:
+    """Consume reserved stock: it leaves the warehouse."""
+    lines = merged(lines)
+    with transaction.atomic():
+        for line in lines:
+            if not locks.consume_reserved(line.product.pk, line.warehouse.pk, line.quantity):
+                raise ValidationError(
+                    {"lines": [_("%(sku)s: less is reserved than shipped.") % {"sku": line.product.sku}]}
+                )
+            record_movement(
+                line,
+                StockMovement.Kind.SHIPMENT,
+                on_hand=-line.quantity,
+                reserved=-line.quantity,
+                source=source,
+                actor=actor,
+            )
+        record_event("stock.shipped", source, actor=actor, data={"lines": lines_data(lines)})
+
+
+def receive_stock(*, product: Product, warehouse: Warehouse, quantity, actor: User, note: str = "") -> StockLevel:
+    """Goods in: on hand grows by `quantity`."""
+    check_stock_keeper(actor)
+    quantity = clean_quantity(quantity, "quantity")
+    line = StockLine(product, warehouse, quantity)
+    with transaction.atomic():
+        locks.change_on_hand(product.pk, warehouse.pk, quantity)
+        movement = record_movement(
+            line, StockMovement.Kind.RECEIPT, on_hand=quantity, reserved=Decimal(0), source=None, actor=actor, note=note
+        )
+        level = level_of(line)
+        record_event(
+            "stock.received", level, actor=actor, data={"quantity": quantity, "movement": movement.pk, "note": note}
+        )
+    return level
+
+
+def adjust_stock(*, product: Product, warehouse: Warehouse, change, reason: str, actor: User) -> StockLevel:
+    """A stock count correction (positive or negative, with a reason); never below what is reserved."""
+    check_stock_keeper(actor)
+    change = clean_quantity(change, "change", allow_negative=True)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Say why the stock is adjusted.")]})
+    line = StockLine(product, warehouse, change)
+    with transaction.atomic():
+        if not locks.change_on_hand(product.pk, warehouse.pk, change):
+            raise ValidationError({"change": [_("That would take stock on hand below what is reserved.")]})
+        movement = record_movement(
+            line,
+            StockMovement.Kind.ADJUSTMENT,
+            on_hand=change,
+            reserved=Decimal(0),
+            source=None,
+            actor=actor,
+            note=reason.strip(),
+        )
+        level = level_of(line)
+        record_event(
+            "stock.adjusted",
+            level,
+            actor=actor,
+            data={"change": change, "reason": reason.strip(), "movement": movement.pk},
+        )
+        # The row stays locked until commit, so the level read here is ours alone.
+        check_safety(level, before_available=level.available - change, actor=actor)
+    return level
+
+
+def lines_data(lines: list[StockLine]) -> list[dict]:
+    return to_json(
+        [{"product": line.product.sku, "warehouse": line.warehouse.code, "quantity": line.quantity} for line in lines]
+    )
