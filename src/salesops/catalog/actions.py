@@ -15,7 +15,8 @@ from salesops.accounts.models import Role, User
 from salesops.catalog.models import DiscountLimit, PriceList, PriceListItem, Product, ProductLine
 from salesops.catalog.queries import may_edit_catalog
 from salesops.core import customfields
-from salesops.core.events import changed_fields, record_event, snapshot
+from salesops.core.actions import apply_changes, save_changes
+from salesops.core.events import record_event, snapshot
 from salesops.core.models import CustomFieldDefinition
 from salesops.customers.models import CustomerGroup
 
@@ -242,11 +243,6 @@ def raise_with_keys(exc: ValidationError):
     raise ValidationError({ERROR_KEYS.get(key, key): messages for key, messages in exc.message_dict.items()}) from None
 
 
-def changes_only(before: dict, after: dict) -> tuple[list[str], dict, dict]:
-    changed = changed_fields(before, after)
-    return changed, {k: before[k] for k in changed}, {k: after[k] for k in changed}
-
-
 # --- product lines ------------------------------------------------------------------------------------------------
 
 
@@ -273,13 +269,7 @@ def update_product_line(line: ProductLine, *, actor: User, changes: dict[str, An
         with transaction.atomic():
             locked = ProductLine.objects.select_for_update().get(pk=line.pk)
             cleaned = clean_line_fields(changes, instance=locked)
-            before = snapshot(locked)
-            for field, value in cleaned.items():
-                setattr(locked, field, value)
-            changed, old, new = changes_only(before, snapshot(locked))
-            if changed:
-                locked.save(update_fields=[*changed, "updated_at"])
-                record_event("product_line.updated", locked, actor=actor, before=old, after=new)
+            save_changes(locked, cleaned, event_type="product_line.updated", actor=actor)
     except IntegrityError:
         raise ValidationError({"code": [_("Another product line already has this code.")]}) from None
     return locked
@@ -336,13 +326,7 @@ def update_product(product: Product, *, actor: User, changes: dict[str, Any]) ->
             # Validate against the locked row, so a concurrent edit of another custom field is not overwritten.
             locked = Product.objects.select_for_update().select_related("line").get(pk=product.pk)
             cleaned = clean_product_fields(changes, instance=locked)
-            before = snapshot(locked)
-            for field, value in cleaned.items():
-                setattr(locked, field, value)
-            changed, old, new = changes_only(before, snapshot(locked))
-            if changed:
-                locked.save(update_fields=[*changed, "updated_at"])
-                record_event("product.updated", locked, actor=actor, before=old, after=new)
+            save_changes(locked, cleaned, event_type="product.updated", actor=actor)
     except IntegrityError:
         raise ValidationError({"sku": [_("Another product already has this SKU.")]}) from None
     return locked
@@ -436,12 +420,7 @@ def update_price_list(
         if errors:
             raise ValidationError(errors)
 
-        before = snapshot(locked)
-        for field, value in cleaned.items():
-            setattr(locked, field, value)
-        changed, old, new = changes_only(before, snapshot(locked))
-        if changed:
-            locked.save(update_fields=[*changed, "updated_at"])
+        changed, old, new = apply_changes(locked, cleaned)
 
         stored = {pid: price for pid, price in locked.items.values_list("product_id", "unit_price")}
         old_items: dict[str, str | None] = {}

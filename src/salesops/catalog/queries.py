@@ -1,12 +1,13 @@
 """Read side of the catalog. Products and prices are company-wide: every internal role and dealers (who order)
 see them; suppliers do not. Standard cost is for finance, management and administrators only."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from salesops.accounts.models import Role, User
 from salesops.accounts.scopes import sees_everything
 from salesops.catalog.models import DiscountLimit, PriceList, Product, ProductLine
 from salesops.core.scoping import for_user, scope_for
+from salesops.customers.models import CustomerGroup
 
 NO_CATALOG_ACCESS = {Role.SUPPLIER}
 COST_ROLES = {Role.ADMIN, Role.FINANCE, Role.SALES_MANAGER, Role.REGIONAL_DIRECTOR}
@@ -24,8 +25,19 @@ def catalog_for_user(queryset: QuerySet, user: User) -> QuerySet:
     return queryset
 
 
-for catalog_model in (ProductLine, Product, PriceList):
+for catalog_model in (ProductLine, Product):
     scope_for(catalog_model)(catalog_for_user)
+
+
+@scope_for(PriceList)
+def price_lists_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """Like the rest of the catalog, except that a dealer sees only the default lists and its own group's:
+    what other groups pay is not a dealer's business."""
+    queryset = catalog_for_user(queryset, user)
+    if user.role == Role.DEALER and not sees_everything(user):
+        own_groups = CustomerGroup.objects.filter(customers__portal_accesses__user=user)
+        queryset = queryset.filter(Q(customer_group__isnull=True) | Q(customer_group__in=own_groups))
+    return queryset
 
 
 @scope_for(DiscountLimit)

@@ -27,21 +27,12 @@ from salesops.catalog.queries import (
 )
 from salesops.catalog.schemas import ProductFilters
 from salesops.core.models import CustomFieldDefinition
+from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
 from salesops.core.timeline import timeline_entries
 
 PAGE_SIZE = 25
-
-
-def page_filters(request) -> ProductFilters:
-    params = {key: value for key, value in request.GET.items() if value and key in ProductFilters.model_fields}
-    params.pop("limit", None)
-    params.pop("offset", None)
-    try:
-        return ProductFilters(**params)
-    except Exception:  # a hand-edited URL with a bad value shows the unfiltered list rather than an error
-        return ProductFilters()
 
 
 def scoped_product(request, product_id: int) -> Product:
@@ -55,7 +46,7 @@ def require_edit_rights(request) -> None:
 
 @login_required
 def product_list(request):
-    filters = page_filters(request)
+    filters = filters_from_request(request, ProductFilters)
     try:
         products = filter_products(visible_products(request.user), filters, request.GET)
     except InvalidParameter as exc:
@@ -64,16 +55,13 @@ def product_list(request):
     if request.GET.get("format") == "csv":
         return products_csv(products, include_cost=sees_cost(request.user))
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    for transient in ("page", "format"):
-        params.pop(transient, None)
     context = {
         "page": page,
         "filters": filters,
         "lines": visible_product_lines(request.user),
         "can_change": may_edit_catalog(request.user),
         "custom_fields": CustomFieldDefinition.objects.for_model(Product),
-        "query_string": params.urlencode(),
+        "query_string": list_query_string(request),
     }
     template = "catalog/product_list.html#results" if request.htmx else "catalog/product_list.html"
     return render(request, template, context)

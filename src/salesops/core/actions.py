@@ -45,3 +45,27 @@ def delete_configuration(instance: models.Model, *, actor) -> None:
     with transaction.atomic():
         record_event(f"{instance._meta.model_name}.deleted", instance, actor=actor, before=audit_snapshot(instance))
         instance.delete()
+
+
+def apply_changes(locked: models.Model, cleaned: dict) -> tuple[list[str], dict, dict]:
+    """Set validated values on a row locked by the caller and save only what changed.
+
+    Returns the changed field names with their old and new (JSON-safe) values, for the caller's event.
+    """
+    before = snapshot(locked)
+    for field, value in cleaned.items():
+        setattr(locked, field, value)
+    after = snapshot(locked)
+    changed = changed_fields(before, after)
+    if changed:
+        update_fields = [*changed, "updated_at"] if hasattr(locked, "updated_at") else changed
+        locked.save(update_fields=update_fields)
+    return changed, {k: before[k] for k in changed}, {k: after[k] for k in changed}
+
+
+def save_changes(locked: models.Model, cleaned: dict, *, event_type: str, actor) -> list[str]:
+    """`apply_changes`, then record `event_type` with the before and after of the changed fields (if any)."""
+    changed, old, new = apply_changes(locked, cleaned)
+    if changed:
+        record_event(event_type, locked, actor=actor, before=old, after=new)
+    return changed

@@ -1,21 +1,25 @@
 """Writes for customers. Each action validates, changes, and records its event in one transaction."""
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from salesops.accounts.models import OrgUnit, User
+from salesops.accounts.models import OrgUnit, Role, User
 from salesops.accounts.scopes import managed_paths, reachable_paths, sees_everything, within
 from salesops.core import customfields
-from salesops.core.events import changed_fields, record_event, snapshot
+from salesops.core.actions import save_changes
+from salesops.core.events import record_event, snapshot
 from salesops.core.models import CustomFieldDefinition
 from salesops.customers.credit_code import CreditCodeError, validate_credit_code
-from salesops.customers.models import Customer
+from salesops.customers.models import Customer, CustomerGroup
 from salesops.customers.queries import can_change_customers
 
-EDITABLE_FIELDS = ("name", "credit_code", "status", "office", "owner", "custom_fields")
+EDITABLE_FIELDS = ("name", "credit_code", "status", "office", "owner", "group", "custom_fields")
+CREDIT_ROLES = {Role.FINANCE, Role.RISK_OFFICER}
+MAX_CREDIT_LIMIT = Decimal("1e12")
 
 
 def check_may_change(actor: User) -> None:
@@ -80,6 +84,10 @@ def clean_fields(actor: User, values: dict[str, Any], *, instance: Customer | No
             errors["owner_id"] = [_("You may not assign customers to this user.")]
         else:
             cleaned["owner"] = owner
+    if "group" in values:
+        if values["group"] is not None and not isinstance(values["group"], CustomerGroup):
+            errors["group_id"] = [_("Choose a customer group.")]
+        cleaned["group"] = values["group"]
     if "custom_fields" in values:
         definitions = CustomFieldDefinition.objects.for_model(Customer)
         try:
@@ -104,6 +112,7 @@ def create_customer(
     office: OrgUnit,
     owner: User | None = None,
     status: str = Customer.Status.ACTIVE,
+    group: CustomerGroup | None = None,
     custom_fields: dict | None = None,
 ) -> Customer:
     """Create a customer owned by `owner` (default: the actor) and record `customer.created`."""
@@ -114,6 +123,7 @@ def create_customer(
         "office": office,
         "owner": owner or actor,
         "status": status,
+        "group": group,
         "custom_fields": custom_fields or {},
     }
     cleaned = clean_fields(actor, values, instance=None)
@@ -138,20 +148,7 @@ def update_customer(customer: Customer, *, actor: User, changes: dict[str, Any])
             # Validate against the locked row, so a concurrent edit of another custom field is not overwritten.
             locked = Customer.objects.select_for_update().select_related("office", "owner").get(pk=customer.pk)
             cleaned = clean_fields(actor, changes, instance=locked)
-            before = snapshot(locked)
-            for field, value in cleaned.items():
-                setattr(locked, field, value)
-            after = snapshot(locked)
-            changed = changed_fields(before, after)
-            if changed:
-                locked.save(update_fields=[*changed, "updated_at"])
-                record_event(
-                    "customer.updated",
-                    locked,
-                    actor=actor,
-                    before={k: before[k] for k in changed},
-                    after={k: after[k] for k in changed},
-                )
+            save_changes(locked, cleaned, event_type="customer.updated", actor=actor)
     except IntegrityError:
         raise ValidationError({"credit_code": [_("Another customer already has this credit code.")]}) from None
     return locked
@@ -164,3 +161,91 @@ def delete_customer(customer: Customer, *, actor: User) -> None:
         before = snapshot(customer)
         record_event("customer.deleted", customer, actor=actor, before=before)
         customer.delete()
+
+
+def may_manage_credit(actor: User) -> bool:
+    """Credit terms and credit status are set by finance and risk control, never by the rep who sells."""
+    return sees_everything(actor) or actor.role in CREDIT_ROLES
+
+
+def clean_credit_limit(raw) -> Decimal:
+    try:
+        limit = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"credit_limit": [_("Enter an amount.")]}) from None
+    if not limit.is_finite() or limit < 0 or limit >= MAX_CREDIT_LIMIT:
+        raise ValidationError({"credit_limit": [_("Enter an amount of zero or more.")]})
+    if limit != limit.quantize(Decimal("0.01")):
+        raise ValidationError({"credit_limit": [_("At most 2 decimal places.")]})
+    return limit
+
+
+def set_credit_terms(
+    customer: Customer, *, actor: User, credit_limit=None, payment_term: str | None = None
+) -> Customer:
+    """Change the credit limit and/or payment term; records `customer.credit_terms_changed`."""
+    if not may_manage_credit(actor):
+        raise PermissionDenied(_("Only finance and risk control set credit terms."))
+    changes: dict[str, Any] = {}
+    if credit_limit is not None:
+        changes["credit_limit"] = clean_credit_limit(credit_limit)
+    if payment_term is not None:
+        if payment_term not in Customer.PaymentTerm.values:
+            raise ValidationError(
+                {
+                    "payment_term": [
+                        _("Choose one of: %(choices)s.") % {"choices": ", ".join(Customer.PaymentTerm.values)}
+                    ]
+                }
+            )
+        changes["payment_term"] = payment_term
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        before = {field: getattr(locked, field) for field in changes}
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        changed = [field for field in changes if before[field] != changes[field]]
+        if changed:
+            locked.save(update_fields=[*changed, "updated_at"])
+            record_event(
+                "customer.credit_terms_changed",
+                locked,
+                actor=actor,
+                before={k: str(before[k]) for k in changed},
+                after={k: str(changes[k]) for k in changed},
+            )
+    return locked
+
+
+CREDIT_EVENTS = {
+    Customer.CreditStatus.ACTIVE: "credit.released",
+    Customer.CreditStatus.ON_HOLD: "credit.on_hold",
+    Customer.CreditStatus.FROZEN: "credit.frozen",
+}
+
+
+def set_credit_status(customer: Customer, *, actor: User, status: str, reason: str) -> Customer:
+    """Freeze, hold or release a customer's credit, with the reason and who did it (`credit.frozen`, ...)."""
+    if not may_manage_credit(actor):
+        raise PermissionDenied(_("Only finance and risk control change credit status."))
+    if status not in Customer.CreditStatus.values:
+        raise ValidationError(
+            {"credit_status": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Customer.CreditStatus.values)}]}
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": [_("Give the reason.")]})
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        before = locked.credit_status
+        locked.credit_status = status
+        locked.credit_status_reason = reason.strip()[:200]
+        locked.credit_status_set_by = actor
+        locked.save(update_fields=["credit_status", "credit_status_reason", "credit_status_set_by", "updated_at"])
+        record_event(
+            CREDIT_EVENTS[status],
+            locked,
+            actor=actor,
+            before={"credit_status": before},
+            after={"credit_status": status, "credit_status_reason": locked.credit_status_reason},
+        )
+    return locked

@@ -12,8 +12,15 @@ class CustomerAdmin(CustomFieldsAdminMixin, admin.ModelAdmin):
     list_display = ("name", "credit_code", "status", "region", "office", "owner")
     list_filter = ("status", "region")
     search_fields = ("name", "credit_code")
-    readonly_fields = ("region",)
-    fields = ("name", "credit_code", "status", "office", "region", "owner")
+    readonly_fields = (
+        "region",
+        "payment_term",
+        "credit_limit",
+        "credit_status",
+        "credit_status_reason",
+        "credit_status_set_by",
+    )
+    fields = ("name", "credit_code", "status", "office", "region", "owner", "group", *readonly_fields[1:])
 
     def get_queryset(self, request):
         return visible_customers(request.user)
@@ -23,7 +30,9 @@ class CustomerAdmin(CustomFieldsAdminMixin, admin.ModelAdmin):
 
         def clean(self):
             cleaned = form.clean(self)
-            values = {k: v for k, v in cleaned.items() if k in {"name", "credit_code", "status", "office", "owner"}}
+            values = {
+                k: v for k, v in cleaned.items() if k in {"name", "credit_code", "status", "office", "owner", "group"}
+            }
             values["custom_fields"] = self.custom_values()
             try:
                 actions.clean_fields(request.user, values, instance=self.instance if self.instance.pk else None)
@@ -37,7 +46,7 @@ class CustomerAdmin(CustomFieldsAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
-        values = {key: data[key] for key in ("name", "credit_code", "status", "office", "owner")}
+        values = {key: data[key] for key in ("name", "credit_code", "status", "office", "owner", "group")}
         values["custom_fields"] = form.custom_values()
         if change:
             saved = actions.update_customer(obj, actor=request.user, changes=values)

@@ -1,6 +1,7 @@
 """/api/v1/customers: parse, authorise, call an action, return."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -14,9 +15,9 @@ from salesops.core.scoping import get_for_user
 from salesops.customers import actions
 from salesops.customers.exports import customers_csv
 from salesops.customers.filters import filter_customers
-from salesops.customers.models import Customer
+from salesops.customers.models import Customer, CustomerGroup
 from salesops.customers.queries import visible_customers
-from salesops.customers.schemas import CustomerFilters, CustomerIn, CustomerOut, CustomerPatch
+from salesops.customers.schemas import CreditIn, CustomerFilters, CustomerIn, CustomerOut, CustomerPatch
 
 router = Router(tags=["customers"])
 
@@ -60,6 +61,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn):
         credit_code=payload.credit_code,
         office=lookup(OrgUnit, payload.office_id, "office_id"),
         owner=lookup(User, payload.owner_id, "owner_id"),
+        group=lookup(CustomerGroup, payload.group_id, "group_id"),
         status=payload.status,
         custom_fields=payload.custom_fields,
     )
@@ -81,6 +83,8 @@ def update_customer(request: HttpRequest, customer_id: int, payload: CustomerPat
         changes["office"] = lookup(OrgUnit, changes.pop("office_id"), "office_id")
     if "owner_id" in changes:
         changes["owner"] = lookup(User, changes.pop("owner_id"), "owner_id")
+    if "group_id" in changes:
+        changes["group"] = lookup(CustomerGroup, changes.pop("group_id"), "group_id")
     return actions.update_customer(customer, actor=request.user, changes=changes)
 
 
@@ -101,3 +105,27 @@ def delete_customer(request: HttpRequest, customer_id: int):
 def customer_events(request: HttpRequest, customer_id: int):
     require_scope(request, "customers:read")
     return event_list(get_customer(request, customer_id))
+
+
+@router.post(
+    "/customers/{customer_id}/credit",
+    response={200: CustomerOut, **WRITE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
+    summary="Set credit terms or credit status",
+)
+@idempotent
+def set_credit(request: HttpRequest, customer_id: int, payload: CreditIn):
+    """Finance and risk control only. A status change needs a reason; it is recorded as credit.frozen,
+    credit.on_hold or credit.released."""
+    require_scope(request, "customers:write")
+    customer = get_customer(request, customer_id)
+    with transaction.atomic():
+        if payload.credit_limit is not None or payload.payment_term is not None:
+            customer = actions.set_credit_terms(
+                customer, actor=request.user, credit_limit=payload.credit_limit, payment_term=payload.payment_term
+            )
+        if payload.credit_status is not None:
+            customer = actions.set_credit_status(
+                customer, actor=request.user, status=payload.credit_status, reason=payload.reason
+            )
+    return Status(200, CustomerOut.from_orm(get_customer(request, customer.pk)))

@@ -1,5 +1,7 @@
 """Customers: the companies we sell to. The order-to-cash issue extends them with terms, credit and addresses."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,17 @@ class Customer(CustomFieldsModel):
     `credit_code` is the unified social credit code, valid per GB 32100-2015 and unique. `region` is kept equal to
     the office's region by the actions, so region filters and scopes are one indexed lookup.
     """
+
+    class PaymentTerm(models.TextChoices):
+        PREPAY = "prepay", _("prepayment")
+        NET30 = "net30", _("net 30 days")
+        NET60 = "net60", _("net 60 days")
+        NET90 = "net90", _("net 90 days")
+
+    class CreditStatus(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("credit status", "active")
+        ON_HOLD = "on_hold", _("on hold")
+        FROZEN = "frozen", _("frozen")
 
     class Status(models.TextChoices):
         PROSPECT = "prospect", pgettext_lazy("customer status", "prospect")
@@ -65,12 +78,37 @@ class Customer(CustomFieldsModel):
         on_delete=models.PROTECT,
         related_name="customers",
     )
+    payment_term = models.CharField(
+        _("payment term"), max_length=10, choices=PaymentTerm.choices, default=PaymentTerm.NET30
+    )
+    credit_limit = models.DecimalField(
+        _("credit limit"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        help_text=_("CNY. Open receivables plus confirmed, not yet invoiced orders may not exceed it."),
+    )
+    credit_status = models.CharField(
+        _("credit status"), max_length=10, choices=CreditStatus.choices, default=CreditStatus.ACTIVE
+    )
+    credit_status_reason = models.CharField(_("credit status reason"), max_length=200, blank=True)
+    credit_status_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("credit status set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"], name="customer_status_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(credit_limit__gte=0), name="credit_limit_not_negative")
+        ]
 
     def __str__(self):
         return self.name

@@ -1,6 +1,7 @@
 """API schemas for customers."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
@@ -28,6 +29,12 @@ class UserRef(Schema):
         return str(user)
 
 
+class GroupRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
 class CustomerOut(Schema):
     id: int
     name: str
@@ -36,6 +43,11 @@ class CustomerOut(Schema):
     office: UnitRef
     region: UnitRef
     owner: UserRef
+    group: GroupRef | None
+    payment_term: str
+    credit_limit: Decimal = Field(description="CNY.")
+    credit_status: str = Field(description="active, on_hold or frozen.")
+    credit_status_reason: str
     custom_fields: dict[str, Any] = Field(json_schema_extra=CUSTOM_FIELDS)
     created_at: datetime
     updated_at: datetime
@@ -46,6 +58,7 @@ class CustomerIn(Schema):
     credit_code: Text = Field(min_length=1, max_length=18, description="Unified social credit code (GB 32100-2015).")
     office_id: int = Field(ge=1, le=MAX_ID)
     owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="Defaults to the caller.")
+    group_id: int | None = Field(None, ge=1, le=MAX_ID, description="Customer group (decides the price list).")
     status: Text = "active"
     custom_fields: dict[str, Any] = Field(default_factory=dict, json_schema_extra=CUSTOM_FIELDS)
 
@@ -55,6 +68,7 @@ class CustomerPatch(Schema):
     credit_code: Text | None = Field(None, min_length=1, max_length=18)
     office_id: int | None = Field(None, ge=1, le=MAX_ID)
     owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    group_id: int | None = Field(None, ge=1, le=MAX_ID, description="Send null to remove the group.")
     status: Text | None = None
     custom_fields: dict[str, Any] | None = Field(
         None, json_schema_extra=CUSTOM_FIELDS, description="Merged into the stored values; send null to clear one."
@@ -72,3 +86,10 @@ class CustomerFilters(ListParams):
     owner_id: int | None = Field(None, ge=1, le=MAX_ID)
     created_from: date | None = Field(None, description="Created on or after this date (company time zone).")
     created_to: date | None = Field(None, description="Created on or before this date (company time zone).")
+
+
+class CreditIn(Schema):
+    credit_limit: Decimal | None = Field(None, ge=0, lt=Decimal("1e12"), decimal_places=2, description="CNY.")
+    payment_term: Text | None = Field(None, description="prepay, net30, net60 or net90.")
+    credit_status: Text | None = Field(None, description="active, on_hold or frozen; needs a reason.")
+    reason: Text = Field("", max_length=200)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -15,7 +16,7 @@ from salesops.core.timeline import timeline_entries
 from salesops.customers import actions
 from salesops.customers.exports import customers_csv
 from salesops.customers.filters import filter_customers
-from salesops.customers.forms import CustomerForm
+from salesops.customers.forms import CreditForm, CustomerForm
 from salesops.customers.models import Customer
 from salesops.customers.queries import can_change_customers, visible_customers
 from salesops.customers.schemas import CustomerFilters
@@ -63,8 +64,48 @@ def customer_detail(request, customer_id: int):
             "custom_values": custom_values,
             "timeline": timeline_entries(customer),
             "can_change": can_change_customers(request.user),
+            "credit_form": credit_form_for(request.user, customer),
         },
     )
+
+
+def credit_form_for(user, customer, data=None) -> CreditForm | None:
+    if not actions.may_manage_credit(user):
+        return None
+    return CreditForm(
+        data,
+        initial={
+            "credit_limit": customer.credit_limit,
+            "payment_term": customer.payment_term,
+            "credit_status": customer.credit_status,
+        },
+    )
+
+
+@login_required
+def customer_credit(request, customer_id: int):
+    customer = scoped_customer(request, customer_id)
+    if not actions.may_manage_credit(request.user):
+        raise PermissionDenied(_("Only finance and risk control set credit terms."))
+    form = credit_form_for(request.user, customer, request.POST)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                actions.set_credit_terms(
+                    customer, actor=request.user, credit_limit=data["credit_limit"], payment_term=data["payment_term"]
+                )
+                if data["credit_status"] != customer.credit_status:
+                    actions.set_credit_status(
+                        customer, actor=request.user, status=data["credit_status"], reason=data["reason"]
+                    )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Credit saved."))
+            return redirect("customers:detail", customer_id=customer.pk)
+    return render(request, "customers/credit_page.html", {"customer": customer, "credit_form": form})
 
 
 def require_change_rights(request) -> None:

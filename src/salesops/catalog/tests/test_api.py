@@ -228,6 +228,8 @@ def test_a_dealer_sees_only_active_products(org, catalog, client_for):
 def test_a_dealer_reads_a_price_list_without_inactive_products(org, catalog, client_for):
     from salesops.catalog import actions
 
+    org.a.customer.group = catalog.vip  # the dealer's own account is in the group
+    org.a.customer.save()
     actions.update_price_list(
         catalog.vip_list, actor=org.admin, items=[{"product": catalog.retired, "unit_price": "1.00"}]
     )
@@ -449,3 +451,13 @@ def test_the_event_timeline_hides_costs_from_a_rep(org, catalog, client_for):
     assert rep_events[0]["payload"] == {"before": {"list_price": "1200.00"}, "after": {"list_price": "1300.00"}}
     assert "standard_cost" not in rep_events[1]["payload"]["after"]
     assert finance_events[0]["payload"]["after"] == {"list_price": "1300.00", "standard_cost": "65.00"}
+
+
+def test_a_dealer_sees_default_prices_and_its_own_groups_not_other_groups(org, catalog, client_for):
+    dealer = client_for(org.a.user("dealer"))
+    assert dealer.get(f"/api/v1/price-lists/{catalog.vip_list.pk}").status_code == 404
+    assert [row["id"] for row in dealer.get("/api/v1/price-lists").json()["results"]] == [catalog.default_list.pk]
+
+    org.a.customer.group = catalog.vip
+    org.a.customer.save()
+    assert dealer.get(f"/api/v1/price-lists/{catalog.vip_list.pk}").status_code == 200

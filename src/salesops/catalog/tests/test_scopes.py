@@ -1,6 +1,6 @@
 """The scope matrix: the catalog is company-wide. Every internal role sees all of it (retired products included),
-a dealer only active records, a supplier nothing, on the API and on the pages alike. Nobody but an administrator
-changes it, and a refused change leaves it as it was."""
+a dealer only active records and only the default prices and its own group's, a supplier nothing, on the API and
+the pages alike. Nobody but an administrator changes it, and a refused change leaves it as it was."""
 
 import json
 
@@ -34,7 +34,8 @@ def test_api_scope_matrix(org, catalog, client_for, role, region):
     listed = {row["sku"] for row in client.get("/api/v1/products?limit=500").json()["results"]}
     active = client.get(f"/api/v1/products/{catalog.pump.pk}").status_code
     retired = client.get(f"/api/v1/products/{catalog.retired.pk}").status_code
-    price_list = client.get(f"/api/v1/price-lists/{catalog.vip_list.pk}").status_code
+    price_list = client.get(f"/api/v1/price-lists/{catalog.default_list.pk}").status_code
+    group_list = client.get(f"/api/v1/price-lists/{catalog.vip_list.pk}").status_code
     patched = client.patch(
         f"/api/v1/products/{catalog.pump.pk}", json.dumps({"name": "hijacked"}), content_type="application/json"
     ).status_code
@@ -43,6 +44,8 @@ def test_api_scope_matrix(org, catalog, client_for, role, region):
     assert active == (200 if sees_active else 404)
     assert retired == (200 if sees_inactive else 404)
     assert price_list == (200 if sees_active else 404)
+    # Another group's prices: a dealer (whose account is not in the group) does not see them
+    assert group_list == (200 if sees_active and role != Role.DEALER else 404)
     if role == Role.ADMIN:
         assert patched == 200
     else:
