@@ -6,8 +6,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
 
-from salesops.accounts.models import Role
-from salesops.catalog.models import DiscountLimit, PriceList, PriceListItem, Product, ProductLine
+from salesops.accounts.models import Role, User
+from salesops.catalog import actions
+from salesops.catalog.models import Product
 from salesops.customers.models import CustomerGroup
 
 LINES = [
@@ -32,47 +33,53 @@ PRICE_RANGES = {
 }
 DISCOUNT_LIMITS = {Role.SALES_REP: "5", Role.SALES_MANAGER: "12", Role.REGIONAL_DIRECTOR: "20", Role.ADMIN: "30"}
 CENT = Decimal("0.01")
+DEALER_FACTOR = Decimal("0.88")
 
 
 @transaction.atomic
 def load_demo_catalog(products_per_line: int = 25, seed: int = 2026) -> int:
-    """Create the demo catalog once; returns how many products were created."""
+    """Create the demo catalog once, through the actions (so every record has its events); returns how many
+    products were created."""
     if Product.objects.exists():
         return 0
     rng = random.Random(seed)
+    admin = User.objects.get(username="admin")
     dealers, _ = CustomerGroup.objects.get_or_create(code="dealers", defaults={"name": "经销商"})
     CustomerGroup.objects.get_or_create(code="key-accounts", defaults={"name": "大客户"})
-    start = datetime.date(2026, 1, 1)
-    default_list = PriceList.objects.create(name="2026 标准价", valid_from=start)
-    dealer_list = PriceList.objects.create(name="2026 经销商价", customer_group=dealers, valid_from=start)
-    products, items = [], []
+    products = []
     for code, name, kinds, unit in LINES:
-        line = ProductLine.objects.create(code=code, name=name)
+        line = actions.create_product_line(actor=admin, code=code, name=name)
         low, high = PRICE_RANGES[code]
         for number in range(products_per_line):
-            kind = kinds[number % len(kinds)]
             price = Decimal(rng.uniform(low, high)).quantize(Decimal(10) if high > 5000 else CENT)
             cost = (price * Decimal(rng.uniform(0.55, 0.78))).quantize(CENT, ROUND_HALF_UP)
-            product = Product(
-                sku=f"{code[:3].upper()}-{number + 1:04d}",
-                name=f"{kind} {code[:2].upper()}{number + 1:03d}",
-                line=line,
-                unit=unit,
-                list_price=price,
-                standard_cost=cost,
+            products.append(
+                actions.create_product(
+                    actor=admin,
+                    sku=f"{code[:3].upper()}-{number + 1:04d}",
+                    name=f"{kinds[number % len(kinds)]} {code[:2].upper()}{number + 1:03d}",
+                    line=line,
+                    unit=unit,
+                    list_price=price,
+                    standard_cost=cost,
+                )
             )
-            products.append(product)
-    Product.objects.bulk_create(products)
-    for product in Product.objects.all():
-        items.append(PriceListItem(price_list=default_list, product=product, unit_price=product.list_price))
-        items.append(
-            PriceListItem(
-                price_list=dealer_list,
-                product=product,
-                unit_price=(product.list_price * Decimal("0.88")).quantize(CENT, ROUND_HALF_UP),
-            )
-        )
-    PriceListItem.objects.bulk_create(items)
+    start = datetime.date(2026, 1, 1)
+    actions.create_price_list(
+        actor=admin,
+        name="2026 标准价",
+        valid_from=start,
+        items=[{"product": p, "unit_price": p.list_price} for p in products],
+    )
+    actions.create_price_list(
+        actor=admin,
+        name="2026 经销商价",
+        customer_group=dealers,
+        valid_from=start,
+        items=[
+            {"product": p, "unit_price": (p.list_price * DEALER_FACTOR).quantize(CENT, ROUND_HALF_UP)} for p in products
+        ],
+    )
     for role, limit in DISCOUNT_LIMITS.items():
-        DiscountLimit.objects.get_or_create(role=role, defaults={"max_discount_percent": Decimal(limit)})
+        actions.set_discount_limit(actor=admin, role=role, max_discount_percent=Decimal(limit))
     return len(products)
