@@ -67,9 +67,12 @@ def source_key(source: models.Model | None) -> tuple[str, str]:
     return source._meta.label_lower, str(source.pk)
 
 
-def record_movement(line: StockLine, kind: str, *, on_hand: Decimal, reserved: Decimal, source, actor, note=""):
+def movement(
+    line: StockLine, kind: str, *, on_hand: Decimal, reserved: Decimal, source, actor, note=""
+) -> StockMovement:
+    """An unsaved ledger row (callers save a document's rows in one INSERT)."""
     source_type, source_id = source_key(source)
-    return StockMovement.objects.create(
+    return StockMovement(
         product=line.product,
         warehouse=line.warehouse,
         kind=kind,
@@ -82,12 +85,35 @@ def record_movement(line: StockLine, kind: str, *, on_hand: Decimal, reserved: D
     )
 
 
-def check_safety(level: StockLevel, *, before_available: Decimal, actor) -> None:
-    """Raise `stock.below_safety` when available stock crosses below the safety minimum (once per crossing)."""
-    safety = SafetyStock.objects.filter(product_id=level.product_id, warehouse_id=level.warehouse_id).first()
-    if safety is None:
+def check_safety(lines: list[StockLine], *, available_change: int, actor) -> None:
+    """Raise `stock.below_safety` for each line whose available stock just crossed below its safety minimum (once
+    per crossing). `available_change` is -1 when the lines took stock, +1 when they gave it back.
+
+    Two queries whatever the number of lines, and one when no line has a safety minimum. The levels read here
+    are locked by this transaction's own UPDATEs, so they are exactly this change's result.
+    """
+    keys = {(line.product.pk, line.warehouse.pk): line for line in lines}
+    safeties = {
+        (safety.product_id, safety.warehouse_id): safety.minimum
+        for safety in SafetyStock.objects.filter(
+            product_id__in={p for p, _ in keys}, warehouse_id__in={w for _, w in keys}
+        )
+        if (safety.product_id, safety.warehouse_id) in keys
+    }
+    if not safeties:
         return
-    if level.available < safety.minimum <= before_available:
+    levels = StockLevel.objects.select_related("product", "warehouse").filter(
+        product_id__in={p for p, _ in safeties}, warehouse_id__in={w for _, w in safeties}
+    )
+    for level in levels:
+        key = (level.product_id, level.warehouse_id)
+        if key in safeties:
+            before = level.available - available_change * keys[key].quantity
+            raise_if_crossed(level, safeties[key], before_available=before, actor=actor)
+
+
+def raise_if_crossed(level: StockLevel, minimum: Decimal, *, before_available: Decimal, actor) -> None:
+    if level.available < minimum <= before_available:
         record_event(
             "stock.below_safety",
             level,
@@ -96,7 +122,7 @@ def check_safety(level: StockLevel, *, before_available: Decimal, actor) -> None
                 "product": level.product.sku,
                 "warehouse": level.warehouse.code,
                 "available": level.available,
-                "minimum": safety.minimum,
+                "minimum": minimum,
             },
         )
 
@@ -136,17 +162,20 @@ def reserve_stock(lines: Iterable[StockLine], *, source: models.Model, actor) ->
                 )
         if shortages:
             raise InsufficientStock(shortages)  # rolls back the lines already taken
-        for line in lines:
-            record_movement(
-                line,
-                StockMovement.Kind.RESERVATION,
-                on_hand=Decimal(0),
-                reserved=line.quantity,
-                source=source,
-                actor=actor,
-            )
-            level = level_of(line)
-            check_safety(level, before_available=level.available + line.quantity, actor=actor)
+        StockMovement.objects.bulk_create(
+            [
+                movement(
+                    line,
+                    StockMovement.Kind.RESERVATION,
+                    on_hand=Decimal(0),
+                    reserved=line.quantity,
+                    source=source,
+                    actor=actor,
+                )
+                for line in lines
+            ]
+        )
+        check_safety(lines, available_change=-1, actor=actor)
         record_event("stock.reserved", source, actor=actor, data={"lines": lines_data(lines)})
 
 
@@ -159,14 +188,19 @@ def release_stock(lines: Iterable[StockLine], *, source: models.Model, actor) ->
                 raise ValidationError(
                     {"lines": [_("%(sku)s: less is reserved than released.") % {"sku": line.product.sku}]}
                 )
-            record_movement(
-                line,
-                StockMovement.Kind.RELEASE,
-                on_hand=Decimal(0),
-                reserved=-line.quantity,
-                source=source,
-                actor=actor,
-            )
+        StockMovement.objects.bulk_create(
+            [
+                movement(
+                    line,
+                    StockMovement.Kind.RELEASE,
+                    on_hand=Decimal(0),
+                    reserved=-line.quantity,
+                    source=source,
+                    actor=actor,
+                )
+                for line in lines
+            ]
+        )
         record_event("stock.released", source, actor=actor, data={"lines": lines_data(lines)})
 
 
@@ -179,14 +213,19 @@ def ship_stock(lines: Iterable[StockLine], *, source: models.Model, actor) -> No
                 raise ValidationError(
                     {"lines": [_("%(sku)s: less is reserved than shipped.") % {"sku": line.product.sku}]}
                 )
-            record_movement(
-                line,
-                StockMovement.Kind.SHIPMENT,
-                on_hand=-line.quantity,
-                reserved=-line.quantity,
-                source=source,
-                actor=actor,
-            )
+        StockMovement.objects.bulk_create(
+            [
+                movement(
+                    line,
+                    StockMovement.Kind.SHIPMENT,
+                    on_hand=-line.quantity,
+                    reserved=-line.quantity,
+                    source=source,
+                    actor=actor,
+                )
+                for line in lines
+            ]
+        )
         record_event("stock.shipped", source, actor=actor, data={"lines": lines_data(lines)})
 
 
@@ -197,12 +236,13 @@ def receive_stock(*, product: Product, warehouse: Warehouse, quantity, actor: Us
     line = StockLine(product, warehouse, quantity)
     with transaction.atomic():
         locks.change_on_hand(product.pk, warehouse.pk, quantity)
-        movement = record_movement(
+        receipt = movement(
             line, StockMovement.Kind.RECEIPT, on_hand=quantity, reserved=Decimal(0), source=None, actor=actor, note=note
         )
+        receipt.save()
         level = level_of(line)
         record_event(
-            "stock.received", level, actor=actor, data={"quantity": quantity, "movement": movement.pk, "note": note}
+            "stock.received", level, actor=actor, data={"quantity": quantity, "movement": receipt.pk, "note": note}
         )
     return level
 
@@ -217,7 +257,7 @@ def adjust_stock(*, product: Product, warehouse: Warehouse, change, reason: str,
     with transaction.atomic():
         if not locks.change_on_hand(product.pk, warehouse.pk, change):
             raise ValidationError({"change": [_("That would take stock on hand below what is reserved.")]})
-        movement = record_movement(
+        adjustment = movement(
             line,
             StockMovement.Kind.ADJUSTMENT,
             on_hand=change,
@@ -226,15 +266,15 @@ def adjust_stock(*, product: Product, warehouse: Warehouse, change, reason: str,
             actor=actor,
             note=reason.strip(),
         )
+        adjustment.save()
         level = level_of(line)
         record_event(
             "stock.adjusted",
             level,
             actor=actor,
-            data={"change": change, "reason": reason.strip(), "movement": movement.pk},
+            data={"change": change, "reason": reason.strip(), "movement": adjustment.pk},
         )
-        # The row stays locked until commit, so the level read here is ours alone.
-        check_safety(level, before_available=level.available - change, actor=actor)
+        check_safety([line], available_change=1, actor=actor)
     return level
 
 
