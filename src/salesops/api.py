@@ -7,6 +7,7 @@ from salesops.core.api.openapi import SalesopsAPI
 from salesops.core.api.rendering import renderer
 from salesops.customers.api import router as customers_router
 from salesops.inventory.api import router as inventory_router
+from salesops.orders.api import router as orders_router
 
 api = SalesopsAPI(
     title="salesops API",
@@ -20,3 +21,4 @@ install_error_handlers(api)
 api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", inventory_router)
+api.add_router("/", orders_router)

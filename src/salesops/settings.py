@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "salesops.customers",
     "salesops.catalog",
     "salesops.inventory",
+    "salesops.orders",
     "salesops.web",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("customers/", include("salesops.customers.urls")),
     path("catalog/", include("salesops.catalog.urls")),
     path("stock/", include("salesops.inventory.urls")),
+    path("orders/", include("salesops.orders.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

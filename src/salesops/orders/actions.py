@@ -1,0 +1,512 @@
+"""Writes for sales orders. Each action is one transaction: validate, lock, change, record events.
+
+Business rules for orders live here and in `approval_gate.py`; the API and the pages only parse and call.
+Lock order everywhere: the order row, then the customer row (serialises credit checks per customer), then stock
+rows (through `inventory.actions`, which takes them in a fixed order).
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from salesops.accounts.models import User
+from salesops.catalog.models import Product
+from salesops.catalog.pricing import company_today, quotes_for
+from salesops.core.events import record_event, snapshot, to_json
+from salesops.core.scoping import for_user
+from salesops.customers.actions import may_assign_owner
+from salesops.customers.models import Customer
+from salesops.inventory.actions import InsufficientStock, StockLine, clean_quantity, release_stock, reserve_stock
+from salesops.inventory.models import Warehouse
+from salesops.orders.approval_gate import approval_reasons
+from salesops.orders.models import TRANSITIONS, OrderCounter, OrderLine, OrderStatus, SalesOrder, transition
+from salesops.orders.queries import (
+    approver_for,
+    credit_exposure,
+    may_decide,
+    may_hold,
+    may_record_prepayment,
+    may_sell,
+)
+from salesops.orders.totals import LineInput, compute_totals
+
+MAX_LINES = 200
+MAX_AMOUNT = Decimal("1e12")  # what a MONEY column (14 digits, 2 places) holds
+MAX_COMMENT = 500
+EDITABLE_FIELDS = ("warehouse", "discount_percent", "lines")
+
+
+# --- validation ----------------------------------------------------------------------------------------------
+
+
+def clean_percent(raw, field: str, errors: dict) -> Decimal:
+    try:
+        value = Decimal(str(raw if raw is not None else 0))
+    except (InvalidOperation, ValueError):
+        errors[field] = [_("Enter a number.")]
+        return Decimal(0)
+    if not value.is_finite() or value < 0 or value > 100:
+        errors[field] = [_("Enter a percentage from 0 to 100.")]
+    elif value != value.quantize(Decimal("0.01")):
+        errors[field] = [_("At most 2 decimal places.")]
+    return value
+
+
+def clean_comment(raw, *, required: bool, message: str = "") -> str:
+    comment = (raw or "").strip()
+    if required and not comment:
+        raise ValidationError({"comment": [message or _("Give a reason.")]})
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError({"comment": [_("At most %(count)s characters.") % {"count": MAX_COMMENT}]})
+    return comment
+
+
+def clean_warehouse(warehouse, errors: dict) -> Warehouse | None:
+    if not isinstance(warehouse, Warehouse) or not warehouse.is_active:
+        errors["warehouse_id"] = [_("Choose an active warehouse.")]
+        return None
+    return warehouse
+
+
+@dataclass
+class CleanLine:
+    product: Product
+    quantity: Decimal
+    discount_percent: Decimal
+
+
+def clean_lines(raw_lines, errors: dict) -> list[CleanLine]:
+    """Lines as dicts with `product`, `quantity` and optional `discount_percent`; errors keyed `lines.<n>.<field>`."""
+    if not raw_lines:
+        errors["lines"] = [_("Add at least one line.")]
+        return []
+    if len(raw_lines) > MAX_LINES:
+        errors["lines"] = [_("At most %(count)s lines.") % {"count": MAX_LINES}]
+        return []
+    lines = []
+    for index, raw in enumerate(raw_lines):
+        product = raw.get("product")
+        if not isinstance(product, Product) or not product.is_active:
+            errors[f"lines.{index}.product_id"] = [_("Choose an active product.")]
+        try:
+            quantity = clean_quantity(raw.get("quantity"), f"lines.{index}.quantity")
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            quantity = Decimal(0)
+        discount = clean_percent(raw.get("discount_percent"), f"lines.{index}.discount_percent", errors)
+        lines.append(CleanLine(product, quantity, discount))
+    return lines
+
+
+def check_customer(actor: User, customer, errors: dict) -> Customer | None:
+    # Read afresh: terms and status are copied onto the order from the stored customer, not a stale instance.
+    customer = (
+        for_user(Customer.objects.filter(pk=customer.pk), actor).first() if isinstance(customer, Customer) else None
+    )
+    if customer is None:
+        errors["customer_id"] = [_("Choose one of your customers.")]
+        return None
+    if customer.status != Customer.Status.ACTIVE:
+        errors["customer_id"] = [_("Orders are taken for active customers only.")]
+        return None
+    return customer
+
+
+def check_owner(actor: User, owner, errors: dict) -> User | None:
+    if owner is None:
+        return actor
+    if not isinstance(owner, User) or not owner.is_active:
+        errors["owner_id"] = [_("Choose an active user.")]
+        return None
+    if owner != actor and not may_assign_owner(actor, owner):
+        errors["owner_id"] = [_("You may not assign orders to this user.")]
+        return None
+    return owner
+
+
+def check_may_sell(actor: User) -> None:
+    if not may_sell(actor):
+        raise PermissionDenied(_("Your role may not take orders."))
+
+
+# --- lines and totals ----------------------------------------------------------------------------------------
+
+
+def priced_lines(order: SalesOrder, lines: list[CleanLine], errors: dict) -> list[OrderLine]:
+    """Order lines priced for the order's customer today (company time zone), with the product's tax rate."""
+    quotes = quotes_for([line.product for line in lines], order.customer, company_today())
+    result = []
+    for position, line in enumerate(lines, start=1):
+        result.append(
+            OrderLine(
+                order=order,
+                position=position,
+                product=line.product,
+                quantity=line.quantity,
+                unit_price=quotes[line.product.pk].unit_price,
+                discount_percent=line.discount_percent,
+                tax_rate=line.product.tax_rate,
+            )
+        )
+    apply_totals(order, result, errors)
+    return result
+
+
+def apply_totals(order: SalesOrder, lines: list[OrderLine], errors: dict) -> None:
+    totals = compute_totals(
+        [LineInput(line.quantity, line.unit_price, line.discount_percent, line.tax_rate) for line in lines],
+        order.discount_percent,
+    )
+    for index, (line, amounts) in enumerate(zip(lines, totals.lines, strict=True)):
+        line.amount, line.tax_amount = amounts.amount, amounts.tax_amount
+        if amounts.amount >= MAX_AMOUNT:
+            errors[f"lines.{index}.quantity"] = [_("The line amount is too large.")]
+    order.subtotal, order.discount_amount = totals.subtotal, totals.discount_amount
+    order.tax_amount, order.total = totals.tax_amount, totals.total
+    if totals.subtotal >= MAX_AMOUNT or totals.total >= MAX_AMOUNT:
+        errors.setdefault("lines", [_("The order total is too large.")])
+
+
+def lines_data(lines) -> list[dict]:
+    return to_json(
+        [
+            {
+                "product": line.product.sku,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "discount_percent": line.discount_percent,
+                "amount": line.amount,
+            }
+            for line in lines
+        ]
+    )
+
+
+TOTAL_FIELDS = ["subtotal", "discount_amount", "tax_amount", "total"]
+
+
+def next_number() -> str:
+    """SO-YYYY-NNNNNN from the year's counter row, bumped with one UPDATE: the row lock it takes serialises
+    concurrent creates until commit, so two orders never get one number (gaps are possible after a rollback)."""
+    year = company_today().year
+    bump = OrderCounter.objects.filter(year=year)
+    if not bump.update(last_number=F("last_number") + 1):
+        try:
+            with transaction.atomic():
+                OrderCounter.objects.create(year=year, last_number=1)
+        except IntegrityError:  # another client created this year's row first
+            bump.update(last_number=F("last_number") + 1)
+    number = OrderCounter.objects.filter(year=year).values_list("last_number", flat=True).get()
+    return f"SO-{year}-{number:06d}"
+
+
+# --- create and edit drafts ----------------------------------------------------------------------------------
+
+
+def create_order(
+    *,
+    actor: User,
+    customer: Customer,
+    warehouse: Warehouse,
+    lines: list[dict[str, Any]],
+    owner: User | None = None,
+    discount_percent=0,
+) -> SalesOrder:
+    """Create a draft order for a customer the actor may see (and that is active), lines priced from the price
+    list on today's date; the owner (the rep) defaults to the actor. Records `order.created`."""
+    check_may_sell(actor)
+    errors: dict[str, list[str]] = {}
+    customer = check_customer(actor, customer, errors)
+    warehouse = clean_warehouse(warehouse, errors)
+    owner = check_owner(actor, owner, errors)
+    order_discount = clean_percent(discount_percent, "discount_percent", errors)
+    clean = clean_lines(lines, errors)
+    if errors:
+        raise ValidationError(errors)
+    order = SalesOrder(
+        customer=customer,
+        owner=owner,
+        office_id=customer.office_id,
+        region_id=customer.region_id,
+        warehouse=warehouse,
+        payment_term=customer.payment_term,
+        discount_percent=order_discount,
+    )
+    order_lines = priced_lines(order, clean, errors)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        order.number = next_number()
+        order.save()
+        OrderLine.objects.bulk_create(order_lines)
+        record_event(
+            "order.created", order, actor=actor, after=snapshot(order), data={"lines": lines_data(order_lines)}
+        )
+    return order
+
+
+def lock(order: SalesOrder) -> SalesOrder:
+    return SalesOrder.objects.select_for_update(of=("self",)).select_related("customer", "warehouse").get(pk=order.pk)
+
+
+def update_draft(order: SalesOrder, *, actor: User, changes: dict[str, Any]) -> SalesOrder:
+    """Change a draft's warehouse, order discount or lines (replaced and re-priced as of today). Anything past
+    draft is refused, so what an approver saw is what is confirmed. Records `order.updated`."""
+    check_may_sell(actor)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({field: [_("This field cannot be changed.")] for field in unknown})
+    with transaction.atomic():
+        locked = lock(order)
+        if locked.status != OrderStatus.DRAFT:
+            raise ValidationError({"status": [_("Only draft orders can be changed.")]})
+        errors: dict[str, list[str]] = {}
+        before = snapshot(locked)
+        old_lines = list(locked.lines.select_related("product"))
+        if "warehouse" in changes:
+            locked.warehouse = clean_warehouse(changes["warehouse"], errors) or locked.warehouse
+        if "discount_percent" in changes:
+            locked.discount_percent = clean_percent(changes["discount_percent"], "discount_percent", errors)
+        if "lines" in changes:
+            new_lines = priced_lines(locked, clean_lines(changes["lines"], errors), errors) if not errors else []
+        else:
+            new_lines = old_lines
+            apply_totals(locked, new_lines, errors)
+        if errors:
+            raise ValidationError(errors)
+        locked.save()
+        if "lines" in changes:
+            locked.lines.all().delete()
+            OrderLine.objects.bulk_create(new_lines)
+        else:
+            OrderLine.objects.bulk_update(new_lines, ["amount", "tax_amount"])
+        after = snapshot(locked)
+        changed = [key for key in after if key != "updated_at" and before[key] != after[key]]
+        record_event(
+            "order.updated",
+            locked,
+            actor=actor,
+            before={key: before[key] for key in changed},
+            after={key: after[key] for key in changed},
+            data={"lines": lines_data(new_lines)} if "lines" in changes else None,
+        )
+    return locked
+
+
+# --- the submission pipeline: credit, approval, stock --------------------------------------------------------
+
+
+def credit_problem(order: SalesOrder) -> str | None:
+    """Why the order must wait for credit, or None. Prepay orders never wait: the money comes first. Locks the
+    customer row, so concurrent submissions for one customer see each other's confirmed orders."""
+    if order.payment_term == Customer.PaymentTerm.PREPAY:
+        return None
+    customer = Customer.objects.select_for_update().get(pk=order.customer_id)
+    if customer.credit_status in (Customer.CreditStatus.FROZEN, Customer.CreditStatus.ON_HOLD):
+        return _("The customer's credit is %(status)s%(reason)s.") % {
+            "status": customer.get_credit_status_display(),
+            "reason": f": {customer.credit_status_reason}" if customer.credit_status_reason else "",
+        }
+    exposure = credit_exposure(order, customer)
+    if exposure > customer.credit_limit:
+        return _("Credit limit exceeded: exposure %(exposure)s CNY is above the limit of %(limit)s CNY.") % {
+            "exposure": exposure,
+            "limit": customer.credit_limit,
+        }
+    return None
+
+
+def stock_lines(order: SalesOrder) -> list[StockLine]:
+    return [StockLine(line.product, order.warehouse, line.quantity) for line in order.lines.select_related("product")]
+
+
+def reserve_for(order: SalesOrder, *, actor) -> str | None:
+    """Reserve every line (all or nothing); returns the shortage as a reason when stock is short."""
+    if order.is_stock_reserved:
+        return None
+    try:
+        reserve_stock(stock_lines(order), source=order, actor=actor)
+    except InsufficientStock as exc:
+        return _("Not enough stock: %(lines)s") % {"lines": " ".join(exc.message_dict["lines"])}
+    order.is_stock_reserved = True
+    order.save(update_fields=["is_stock_reserved", "updated_at"])
+    return None
+
+
+def confirm_or_hold(order: SalesOrder, *, actor) -> SalesOrder:
+    """Confirm with stock reserved, or put on hold with the shortage as the reason (nothing reserved)."""
+    shortage = reserve_for(order, actor=actor)
+    if shortage:
+        return transition(order, OrderStatus.ON_HOLD, actor=actor, reason=shortage)
+    return transition(order, OrderStatus.CONFIRMED, actor=actor)
+
+
+def request_approval(order: SalesOrder, reasons: list[str], *, submitter: User, actor) -> None:
+    order.approval_reasons = reasons
+    order.approver = approver_for(submitter)
+    order.save(update_fields=["approval_reasons", "approver", "updated_at"])
+    record_event(
+        "order.approval_requested",
+        order,
+        actor=actor,
+        after={"approval_reasons": reasons, "approver": order.approver_id},
+    )
+
+
+def is_approved(order: SalesOrder) -> bool:
+    return order.decided_at is not None and order.approved_by_id is not None and bool(order.approval_reasons)
+
+
+def submit_order(order: SalesOrder, *, actor: User) -> SalesOrder:
+    """Submit a draft: (a) credit check, failing → on_hold with the reason (unless prepay); (b) the approval gate,
+    needing approval → stays submitted, waiting for the submitter's manager; (c) otherwise confirmed with all
+    stock reserved, or on_hold with the shortage when stock is short."""
+    check_may_sell(actor)
+    with transaction.atomic():
+        locked = lock(order)
+        if locked.status != OrderStatus.DRAFT:
+            raise ValidationError({"status": [_("Only draft orders can be submitted.")]})
+        locked.submitted_by = actor
+        locked.save(update_fields=["submitted_by", "updated_at"])
+        transition(locked, OrderStatus.SUBMITTED, actor=actor)
+        problem = credit_problem(locked)
+        if problem:
+            return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=problem)
+        reasons = approval_reasons(locked, actor)
+        if reasons:
+            request_approval(locked, reasons, submitter=actor, actor=actor)
+            return locked
+        return confirm_or_hold(locked, actor=actor)
+
+
+def check_decision(locked: SalesOrder, actor: User) -> None:
+    if not may_decide(actor, locked):
+        raise PermissionDenied(_("Only the designated approver may decide on this order."))
+    if not locked.is_waiting_for_approval:
+        raise ValidationError({"status": [_("This order is not waiting for approval.")]})
+
+
+def approve_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
+    """The designated approver (or an administrator) approves: records `order.approved`, then the order is
+    confirmed with its stock reserved, or put on hold with the shortage."""
+    comment = clean_comment(comment, required=False)
+    with transaction.atomic():
+        locked = lock(order)
+        check_decision(locked, actor)
+        locked.approved_by, locked.decided_at, locked.decision_comment = actor, timezone.now(), comment
+        locked.save(update_fields=["approved_by", "decided_at", "decision_comment", "updated_at"])
+        record_event("order.approved", locked, actor=actor, after={"decision_comment": comment})
+        return confirm_or_hold(locked, actor=actor)
+
+
+def reject_order(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
+    """The designated approver (or an administrator) rejects, with a comment; the order is final."""
+    comment = clean_comment(comment, required=True, message=_("Say why the order is rejected."))
+    with transaction.atomic():
+        locked = lock(order)
+        check_decision(locked, actor)
+        locked.approved_by, locked.decided_at, locked.decision_comment = actor, timezone.now(), comment
+        locked.save(update_fields=["approved_by", "decided_at", "decision_comment", "updated_at"])
+        give_back_stock(locked, actor=actor)
+        return transition(locked, OrderStatus.REJECTED, actor=actor, reason=comment)
+
+
+def give_back_stock(order: SalesOrder, *, actor) -> None:
+    if order.is_stock_reserved:
+        release_stock(stock_lines(order), source=order, actor=actor)
+        order.is_stock_reserved = False
+        order.save(update_fields=["is_stock_reserved", "updated_at"])
+
+
+def cancel_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
+    """Cancel a draft, submitted, held or confirmed order; reserved stock is released in the same transaction."""
+    check_may_sell(actor)
+    comment = clean_comment(comment, required=False)
+    with transaction.atomic():
+        locked = lock(order)
+        if OrderStatus.CANCELLED not in transition_targets(locked):
+            raise ValidationError({"status": [_("This order can no longer be cancelled.")]})
+        give_back_stock(locked, actor=actor)
+        return transition(locked, OrderStatus.CANCELLED, actor=actor, reason=comment)
+
+
+def transition_targets(order: SalesOrder) -> frozenset[str]:
+    return TRANSITIONS.get(order.status, frozenset())
+
+
+def hold_order(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
+    """Stop a submitted or confirmed order, with the reason. A confirmed order keeps its reserved stock."""
+    if not may_hold(actor):
+        raise PermissionDenied(_("Your role may not hold orders."))
+    comment = clean_comment(comment, required=True, message=_("Say why the order is held."))
+    with transaction.atomic():
+        locked = lock(order)
+        if OrderStatus.ON_HOLD not in transition_targets(locked):
+            raise ValidationError({"status": [_("Only submitted or confirmed orders can be held.")]})
+        return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=comment)
+
+
+def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
+    """Release a held order by running the checks again: the credit check, then the approval gate (unless it
+    was approved already), then the stock reservation. If credit or stock still fall short, nothing changes and
+    the answer says why."""
+    if not may_hold(actor):
+        raise PermissionDenied(_("Your role may not release orders."))
+    comment = clean_comment(comment, required=False)
+    with transaction.atomic():
+        locked = lock(order)
+        if locked.status != OrderStatus.ON_HOLD:
+            raise ValidationError({"status": [_("Only orders on hold can be released.")]})
+        problem = credit_problem(locked)
+        if problem:
+            raise ValidationError({"__all__": [problem]})
+        submitter = locked.submitted_by or locked.owner
+        if not is_approved(locked):
+            reasons = approval_reasons(locked, submitter)
+            if reasons:
+                transition(locked, OrderStatus.SUBMITTED, actor=actor, reason=comment)
+                request_approval(locked, reasons, submitter=submitter, actor=actor)
+                return locked
+        shortage = reserve_for(locked, actor=actor)
+        if shortage:
+            raise ValidationError({"__all__": [shortage]})
+        return transition(locked, OrderStatus.CONFIRMED, actor=actor, reason=comment)
+
+
+def record_prepayment(order: SalesOrder, *, actor: User, amount) -> SalesOrder:
+    """Finance records money received before delivery; it counts toward the order's payment (and reduces its
+    credit exposure). The prepaid total never exceeds the order total. Records `order.prepayment_recorded`."""
+    if not may_record_prepayment(actor):
+        raise PermissionDenied(_("Only finance records prepayments."))
+    try:
+        amount = Decimal(str(amount))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"amount": [_("Enter an amount.")]}) from None
+    if not amount.is_finite() or amount <= 0 or amount >= MAX_AMOUNT:
+        raise ValidationError({"amount": [_("Enter an amount above zero.")]})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({"amount": [_("At most 2 decimal places.")]})
+    with transaction.atomic():
+        locked = lock(order)
+        if locked.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED):
+            raise ValidationError({"status": [_("The order is closed.")]})
+        before = locked.prepayment_amount
+        if before + amount > locked.total:
+            raise ValidationError({"amount": [_("Prepayments may not exceed the order total.")]})
+        locked.prepayment_amount = before + amount
+        locked.save(update_fields=["prepayment_amount", "updated_at"])
+        record_event(
+            "order.prepayment_recorded",
+            locked,
+            actor=actor,
+            before=to_json({"prepayment_amount": before}),
+            after=to_json({"prepayment_amount": locked.prepayment_amount}),
+            data={"amount": amount},
+        )
+    return locked

@@ -1,0 +1,201 @@
+"""/api/v1/orders: parse, authorise, call an action, return."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Status
+
+from salesops.accounts.auth import require_scope
+from salesops.accounts.models import User
+from salesops.catalog.models import Product
+from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
+from salesops.core.api.events import EventOut, event_list
+from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
+from salesops.core.api.listing import Page, paginate
+from salesops.core.scoping import for_user, get_for_user
+from salesops.customers.models import Customer
+from salesops.inventory.models import Warehouse
+from salesops.orders import actions
+from salesops.orders.exports import orders_csv
+from salesops.orders.filters import filter_orders
+from salesops.orders.models import SalesOrder
+from salesops.orders.queries import visible_orders
+from salesops.orders.schemas import CommentIn, OrderFilters, OrderIn, OrderLineIn, OrderOut, OrderPatch, PrepaymentIn
+
+router = Router(tags=["orders"])
+
+
+def visible(request: HttpRequest, model, pk: int | None):
+    """The object with `pk` if the caller may see it, else None (the action names the field at fault)."""
+    if pk is None:
+        return None
+    return for_user(model.objects.all(), request.user).filter(pk=pk).first()
+
+
+def owner_of(pk: int | None) -> User | None:
+    if pk is None:
+        return None
+    owner = User.objects.filter(pk=pk).first()
+    if owner is None:
+        raise ValidationError({"owner_id": [f"No user with id {pk}."]})
+    return owner
+
+
+def lines_of(request: HttpRequest, lines: list[OrderLineIn]) -> list[dict]:
+    products = for_user(Product.objects.all(), request.user).in_bulk([line.product_id for line in lines])
+    return [
+        {
+            "product": products.get(line.product_id),
+            "quantity": line.quantity,
+            "discount_percent": line.discount_percent,
+        }
+        for line in lines
+    ]
+
+
+def get_order(request: HttpRequest, order_id: int) -> SalesOrder:
+    return get_for_user(visible_orders(request.user), request.user, pk=order_id)
+
+
+def order_out(order: SalesOrder) -> OrderOut:
+    fresh = (
+        SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse", "approver")
+        .prefetch_related("lines__product")
+        .get(pk=order.pk)
+    )
+    return OrderOut.from_orm(fresh)
+
+
+@router.get("/orders", response={200: Page[OrderOut], **READ_ERRORS}, summary="List sales orders")
+def list_orders(request: HttpRequest, filters: Query[OrderFilters]):
+    """Orders the caller may see; filters by status, customer, region, owner and creation date."""
+    require_scope(request, "orders:read")
+    orders = filter_orders(visible_orders(request.user).prefetch_related("lines__product"), filters)
+    return paginate(orders, filters)
+
+
+@router.get("/orders/export.csv", response={200: None, **READ_ERRORS}, summary="Export sales orders as CSV")
+def export_orders(request: HttpRequest, filters: Query[OrderFilters]):
+    """The same filters and ordering as the list, all pages."""
+    require_scope(request, "orders:read")
+    return orders_csv(filter_orders(visible_orders(request.user), filters))
+
+
+@router.post(
+    "/orders", response={201: OrderOut, **WRITE_ERRORS}, openapi_extra=OPENAPI_EXTRA, summary="Create a draft order"
+)
+@idempotent
+def create_order(request: HttpRequest, payload: OrderIn):
+    """A draft for one of the caller's customers; unit prices come from the price list on today's date."""
+    require_scope(request, "orders:write")
+    order = actions.create_order(
+        actor=request.user,
+        customer=visible(request, Customer, payload.customer_id),
+        warehouse=visible(request, Warehouse, payload.warehouse_id),
+        owner=owner_of(payload.owner_id),
+        discount_percent=payload.discount_percent,
+        lines=lines_of(request, payload.lines),
+    )
+    return Status(201, order_out(order))
+
+
+# Declared after /orders/export.csv, so that path is not taken for an order id.
+@router.get("/orders/{order_id}", response={200: OrderOut, **READ_ERRORS}, summary="Read a sales order")
+def read_order(request: HttpRequest, order_id: int):
+    require_scope(request, "orders:read")
+    return order_out(get_order(request, order_id))
+
+
+@router.patch("/orders/{order_id}", response={200: OrderOut, **WRITE_ERRORS}, summary="Change a draft order")
+def update_order(request: HttpRequest, order_id: int, payload: OrderPatch):
+    """Drafts only: warehouse, order discount, or all lines (replaced and re-priced)."""
+    require_scope(request, "orders:write")
+    order = get_order(request, order_id)
+    sent = payload.dict(exclude_unset=True)
+    changes = {}
+    if "warehouse_id" in sent:
+        changes["warehouse"] = visible(request, Warehouse, sent["warehouse_id"])
+    if "discount_percent" in sent:
+        changes["discount_percent"] = sent["discount_percent"]
+    if "lines" in sent:
+        changes["lines"] = lines_of(request, payload.lines or [])
+    return order_out(actions.update_draft(order, actor=request.user, changes=changes))
+
+
+@router.get(
+    "/orders/{order_id}/events", response={200: list[EventOut], **READ_ERRORS}, summary="A sales order's timeline"
+)
+def order_events(request: HttpRequest, order_id: int):
+    require_scope(request, "orders:read")
+    return event_list(get_order(request, order_id))
+
+
+def order_action(path: str, summary: str, description: str, call):
+    """Register POST /orders/{id}/<path>: scope, lookup within the caller's scope, the action, the order."""
+
+    def handler(request: HttpRequest, order_id: int, payload: CommentIn):
+        require_scope(request, "orders:write")
+        order = get_order(request, order_id)
+        return Status(200, order_out(call(order, actor=request.user, comment=payload.comment)))
+
+    handler.__name__ = f"{path}_order"
+    handler.__doc__ = description
+    router.post(
+        f"/orders/{{order_id}}/{path}",
+        response={200: OrderOut, **WRITE_ERRORS},
+        openapi_extra=OPENAPI_EXTRA,
+        summary=summary,
+        operation_id=f"orders_{path}",
+    )(idempotent(handler))
+
+
+order_action(
+    "submit",
+    "Submit a draft order",
+    "Credit check (over the limit, or credit frozen or on hold: on_hold with the reason, unless prepay), then "
+    "the approval gate (waits for the submitter's manager), then stock reservation (short: on_hold).",
+    lambda order, *, actor, comment: actions.submit_order(order, actor=actor),
+)
+order_action(
+    "approve",
+    "Approve an order waiting for approval",
+    "The designated approver or an administrator; the order is confirmed with its stock reserved.",
+    actions.approve_order,
+)
+order_action(
+    "reject",
+    "Reject an order waiting for approval",
+    "The designated approver or an administrator; `comment` is required.",
+    actions.reject_order,
+)
+order_action(
+    "cancel",
+    "Cancel an order",
+    "Drafts, submitted, held and confirmed orders; reserved stock is released.",
+    actions.cancel_order,
+)
+order_action(
+    "hold",
+    "Put an order on hold",
+    "Submitted or confirmed orders; `comment` (the reason) is required.",
+    actions.hold_order,
+)
+order_action(
+    "release",
+    "Release an order from hold",
+    "Runs the credit check, the approval gate and the stock reservation again; refused (422) if they fail.",
+    actions.release_order,
+)
+
+
+@router.post(
+    "/orders/{order_id}/prepayments",
+    response={200: OrderOut, **WRITE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
+    summary="Record a prepayment",
+)
+@idempotent
+def record_prepayment(request: HttpRequest, order_id: int, payload: PrepaymentIn):
+    """Finance only. Counts toward the order's payment and reduces its credit exposure."""
+    require_scope(request, "orders:write")
+    order = get_order(request, order_id)
+    return Status(200, order_out(actions.record_prepayment(order, actor=request.user, amount=payload.amount)))

@@ -1,0 +1,28 @@
+"""Order CSV columns, shared by the page export and the API export."""
+
+from salesops.core.exports import csv_response
+
+COLUMNS = [
+    ("id", lambda o: o.pk),
+    ("number", lambda o: o.number),
+    ("status", lambda o: o.status),
+    ("customer", lambda o: o.customer.name),
+    ("region", lambda o: o.region.name),
+    ("office", lambda o: o.office.name),
+    ("owner", lambda o: o.owner.username),
+    ("warehouse", lambda o: o.warehouse.code),
+    ("payment_term", lambda o: o.payment_term),
+    ("subtotal", lambda o: o.subtotal),
+    ("discount", lambda o: o.discount_amount),
+    ("tax", lambda o: o.tax_amount),
+    ("total", lambda o: o.total),
+    ("prepayment", lambda o: o.prepayment_amount),
+    ("hold_reason", lambda o: o.hold_reason),
+    ("created_at", lambda o: o.created_at),
+    ("submitted_at", lambda o: o.submitted_at),
+    ("confirmed_at", lambda o: o.confirmed_at),
+]
+
+
+def orders_csv(queryset):
+    return csv_response("orders.csv", COLUMNS, queryset.iterator(chunk_size=500))

@@ -1,0 +1,21 @@
+"""Filtering and ordering of order lists, shared by the API, the pages and the CSV export."""
+
+from django.db.models import Q, QuerySet
+
+from salesops.core.querying import order
+from salesops.core.timezones import day_end, day_start
+from salesops.orders.ordering import DEFAULT_ORDERING, ORDERING
+
+
+def filter_orders(queryset: QuerySet, filters) -> QuerySet:
+    if filters.q:
+        queryset = queryset.filter(Q(number__icontains=filters.q) | Q(customer__name__icontains=filters.q))
+    for field in ("status", "customer_id", "region_id", "owner_id"):
+        value = getattr(filters, field)
+        if value not in (None, ""):
+            queryset = queryset.filter(**{field: value})
+    if filters.created_from:
+        queryset = queryset.filter(created_at__gte=day_start(filters.created_from))
+    if filters.created_to:
+        queryset = queryset.filter(created_at__lt=day_end(filters.created_to))
+    return order(queryset, filters.ordering, ORDERING, DEFAULT_ORDERING)

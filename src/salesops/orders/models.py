@@ -1,0 +1,263 @@
+"""Sales orders: the order, its lines, the order-number counter and the approval policy.
+
+Money is Decimal CNY with two places, rounded half up (`money`), never float. The lifecycle is the transition
+table `TRANSITIONS`; `transition` is the only way an order changes status, and it records `order.<status>`.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _runtime
+from django.utils.translation import gettext_lazy as _
+
+from salesops.accounts.models import OrgUnit
+from salesops.catalog.models import Product
+from salesops.core.events import record_event
+from salesops.core.models import TimeStampedModel
+from salesops.customers.models import Customer
+from salesops.inventory.models import QUANTITY, Warehouse
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 5, "decimal_places": 2}
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal) -> Decimal:
+    """Round to the cent, half up (3 × 33.335 = 100.005 → 100.01), not banker's rounding."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted")
+    CONFIRMED = "confirmed", _("confirmed")
+    PARTIALLY_SHIPPED = "partially_shipped", _("partially shipped")
+    SHIPPED = "shipped", _("shipped")
+    INVOICED = "invoiced", _("invoiced")
+    PAID = "paid", _("paid")
+    ON_HOLD = "on_hold", _("on hold")
+    REJECTED = "rejected", _("rejected")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+S = OrderStatus
+# From -> the statuses it may move to. Shipping, invoicing and payment add their transitions in later issues.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
+    S.SUBMITTED: frozenset({S.CONFIRMED, S.ON_HOLD, S.REJECTED, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.SUBMITTED, S.CONFIRMED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.ON_HOLD, S.CANCELLED}),
+    S.PARTIALLY_SHIPPED: frozenset(),
+    S.SHIPPED: frozenset(),
+    S.INVOICED: frozenset(),
+    S.PAID: frozenset(),
+    S.REJECTED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+# Confirmed and not yet invoiced: these count toward a customer's credit exposure.
+OPEN_STATUSES = (S.CONFIRMED, S.PARTIALLY_SHIPPED, S.SHIPPED)
+
+
+class OrderCounter(models.Model):
+    """The last order number handed out per year; bumped with one conditional UPDATE per new order."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("order counter")
+        verbose_name_plural = _("order counters")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class OrderPolicy(models.Model):
+    """Business thresholds for orders, edited by an administrator (one row)."""
+
+    approval_threshold = models.DecimalField(
+        _("approval threshold"),
+        default=Decimal("200000.00"),
+        help_text=_("CNY. Orders with a total above this need a manager's approval."),
+        **MONEY,
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("order policy")
+        verbose_name_plural = _("order policy")
+        constraints = [
+            models.CheckConstraint(condition=Q(approval_threshold__gte=0), name="approval_threshold_positive")
+        ]
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "OrderPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class SalesOrder(TimeStampedModel):
+    """A customer's order for goods shipped from one warehouse.
+
+    Office, region and payment term are copied from the customer when the order is created, so later changes to
+    the customer do not move or re-price existing orders. Totals are the sums of the lines, rounded half up to
+    0.01 CNY. Only drafts are edited; anything after submission goes through `transition`.
+    """
+
+    Status = OrderStatus
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sales rep"), on_delete=models.PROTECT, related_name="sales_orders"
+    )
+    office = models.ForeignKey(
+        OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    region = models.ForeignKey(
+        OrgUnit, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    payment_term = models.CharField(_("payment term"), max_length=10, choices=Customer.PaymentTerm.choices)
+    discount_percent = models.DecimalField(_("order discount %"), default=Decimal(0), **PERCENT)
+    subtotal = models.DecimalField(_("subtotal"), default=Decimal(0), **MONEY)
+    discount_amount = models.DecimalField(_("discount"), default=Decimal(0), **MONEY)
+    tax_amount = models.DecimalField(_("tax"), default=Decimal(0), **MONEY)
+    total = models.DecimalField(_("total"), default=Decimal(0), **MONEY)
+    prepayment_amount = models.DecimalField(_("prepayment"), default=Decimal(0), **MONEY)
+    hold_reason = models.CharField(_("hold reason"), max_length=1000, blank=True)
+    is_stock_reserved = models.BooleanField(_("stock reserved"), default=False)
+    approval_reasons = models.JSONField(_("approval needed because"), default=list, blank=True)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approver"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="orders_to_approve",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.CharField(_("decision comment"), max_length=500, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sales order")
+        verbose_name_plural = _("sales orders")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
+            models.Index(fields=["status", "approver"], name="order_approval_idx"),
+            models.Index(fields=["created_at"], name="order_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="order_discount_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(prepayment_amount__gte=0) & Q(prepayment_amount__lte=models.F("total")),
+                name="order_prepayment_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def is_waiting_for_approval(self) -> bool:
+        return self.status == OrderStatus.SUBMITTED and bool(self.approval_reasons) and self.decided_at is None
+
+    @property
+    def open_amount(self) -> Decimal:
+        """What the customer still owes on this order: prepayment counts toward payment."""
+        return self.total - self.prepayment_amount
+
+
+class OrderLine(models.Model):
+    """One product on an order: the unit price comes from the customer's price list on the day of entry, the tax
+    rate from the product. `amount` is after the line discount, before tax; `tax_amount` is after the order
+    discount."""
+
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("position"))
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    discount_percent = models.DecimalField(_("discount %"), default=Decimal(0), **PERCENT)
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    tax_amount = models.DecimalField(_("tax"), **MONEY)
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"], name="unique_order_line_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="order_line_discount_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.order_id}/{self.position}: {self.product_id} × {self.quantity}"
+
+
+def transition(order: SalesOrder, to: str, *, actor, reason: str = "", data: dict | None = None) -> SalesOrder:
+    """Move `order` (a row locked by the caller) to status `to` if the table allows it, save, and record
+    `order.<to>` with the old and new status and the reason. Must run inside the caller's transaction."""
+    before = order.status
+    if to not in TRANSITIONS.get(before, frozenset()):
+        raise ValidationError(
+            {
+                "status": [
+                    _runtime("A %(before)s order cannot become %(after)s.")
+                    % {"before": OrderStatus(before).label, "after": OrderStatus(to).label}
+                ]
+            }
+        )
+    now = timezone.now()
+    order.status = to
+    fields = ["status", "hold_reason", "updated_at"]
+    order.hold_reason = reason[:1000] if to == OrderStatus.ON_HOLD else ""
+    if to == OrderStatus.SUBMITTED and order.submitted_at is None:
+        order.submitted_at = now
+        fields.append("submitted_at")
+    if to == OrderStatus.CONFIRMED:
+        order.confirmed_at = now
+        fields.append("confirmed_at")
+    order.save(update_fields=fields)
+    record_event(
+        f"order.{to}",
+        order,
+        actor=actor,
+        before={"status": before},
+        after={"status": to, **({"hold_reason": order.hold_reason} if order.hold_reason else {})},
+        data={"reason": reason, **(data or {})} if reason or data else None,
+    )
+    return order

@@ -1,0 +1,14 @@
+"""The fields order lists can be ordered by: public name -> ORM path."""
+
+ORDERING = {
+    "number": "number",
+    "status": "status",
+    "total": "total",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "submitted_at": "submitted_at",
+    "customer": "customer__name",
+    "owner": "owner__username",
+    "region": "region__name",
+}
+DEFAULT_ORDERING = "-created_at"

@@ -1,0 +1,113 @@
+"""Read side of orders: the scoping function, who may do what, credit exposure and the approval queue."""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from salesops.accounts.models import Role, User
+from salesops.accounts.scopes import REMIT_ROLES, managed_paths, remit_path, sees_everything, under_paths
+from salesops.core.scoping import for_user, scope_for
+from salesops.customers.models import Customer
+from salesops.orders.models import OPEN_STATUSES, OrderStatus, SalesOrder
+
+SELLING_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.REGIONAL_DIRECTOR}
+# Credit control may stop and release orders as well as the people who sell.
+HOLD_ROLES = SELLING_ROLES | {Role.FINANCE, Role.RISK_OFFICER}
+# What warehouse staff need to see: orders they may have to ship.
+SHIPPABLE_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED)
+NO_ORDER_ACCESS = {Role.SUPPLIER, Role.STORE_SUPERVISOR}
+
+
+@scope_for(SalesOrder)
+def orders_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """A rep sees own orders; a manager the team's, a director the region's (whatever unit they manage), and
+    anyone the orders waiting for their approval; finance, risk and legal the orders of offices under their org
+    unit; warehouse staff confirmed orders of their region or shipping from its warehouses; a dealer the orders
+    of the customer accounts it has portal access to; suppliers and store supervisors none; admins everything."""
+    if sees_everything(user):
+        return queryset
+    if user.role in REMIT_ROLES:
+        path = remit_path(user)
+        return queryset.filter(office__path__startswith=path) if path else queryset.none()
+    if user.role == Role.DEALER:
+        return queryset.filter(customer__portal_accesses__user=user)
+    if user.role in NO_ORDER_ACCESS:
+        return queryset.none()
+    if user.role == Role.WAREHOUSE:
+        region = user.org_unit.region if user.org_unit_id else None
+        if region is None:
+            return queryset.none()
+        return queryset.filter(Q(region=region) | Q(warehouse__region=region), status__in=SHIPPABLE_STATUSES)
+    visible = Q(owner=user) | Q(approver=user)
+    paths = managed_paths(user)
+    if paths:
+        visible |= under_paths("owner__org_unit", paths) | under_paths("office", paths)
+    return queryset.filter(visible)
+
+
+def visible_orders(user: User) -> QuerySet:
+    return for_user(
+        SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse", "approver"), user
+    )
+
+
+def waiting_for_approval(user: User) -> QuerySet:
+    """Orders the user may approve now: those assigned to them (admins: every order waiting for approval)."""
+    queryset = (
+        visible_orders(user).filter(status=OrderStatus.SUBMITTED, decided_at__isnull=True).exclude(approval_reasons=[])
+    )
+    return queryset if sees_everything(user) else queryset.filter(approver=user)
+
+
+def may_sell(user: User) -> bool:
+    """Whether the user's role takes orders: create, edit drafts, submit, cancel."""
+    return user.is_authenticated and (sees_everything(user) or user.role in SELLING_ROLES)
+
+
+def may_hold(user: User) -> bool:
+    return user.is_authenticated and (sees_everything(user) or user.role in HOLD_ROLES)
+
+
+def may_decide(user: User, order: SalesOrder) -> bool:
+    """Only the designated approver (or an administrator) approves or rejects."""
+    return sees_everything(user) or (order.approver_id is not None and order.approver_id == user.pk)
+
+
+def may_record_prepayment(user: User) -> bool:
+    return user.is_authenticated and (sees_everything(user) or user.role == Role.FINANCE)
+
+
+def open_receivables(customer: Customer) -> Decimal:
+    """What the customer owes on invoices not yet paid. Always 0 until billing exists: the billing issue will
+    supply it (invoices minus credit notes minus payments), and credit exposure picks it up from here."""
+    return Decimal(0)
+
+
+def open_orders_amount(customer: Customer, *, excluding: SalesOrder | None = None) -> Decimal:
+    """Confirmed, not yet invoiced orders of the customer, less what was prepaid on them."""
+    queryset = SalesOrder.objects.filter(customer=customer, status__in=OPEN_STATUSES)
+    if excluding is not None:
+        queryset = queryset.exclude(pk=excluding.pk)
+    open_amount = ExpressionWrapper(F("total") - F("prepayment_amount"), output_field=DecimalField(max_digits=14))
+    value = queryset.aggregate(amount=Coalesce(Sum(open_amount), Decimal(0), output_field=DecimalField()))["amount"]
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def credit_exposure(order: SalesOrder, customer: Customer | None = None) -> Decimal:
+    """Open receivables + confirmed-not-invoiced orders + this order (each less its prepayment)."""
+    customer = customer or order.customer
+    return open_receivables(customer) + open_orders_amount(customer, excluding=order) + order.open_amount
+
+
+def approver_for(submitter: User) -> User | None:
+    """The manager of the submitter's unit, else the manager of the next unit up (the region's director), never
+    the submitter themselves; None when nobody above them manages a unit (then only administrators decide)."""
+    unit = submitter.org_unit if submitter.org_unit_id else None
+    while unit is not None:
+        if unit.manager_id is not None and unit.manager_id != submitter.pk:
+            manager = unit.manager
+            if manager.is_active:
+                return manager
+        unit = unit.parent
+    return None

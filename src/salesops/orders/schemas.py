@@ -1,0 +1,132 @@
+"""API schemas for sales orders."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from salesops.core.api.listing import MAX_ID, ListParams, Text
+from salesops.core.querying import ordering_pattern
+from salesops.orders.models import OrderStatus
+from salesops.orders.ordering import ORDERING
+
+QUANTITY_DESCRIPTION = 'Decimal above 0 with up to 3 places, sent as a string or a number (e.g. "12.5").'
+PERCENT_DESCRIPTION = "Percent from 0 to 100, up to 2 places."
+STATUS_PATTERN = "^(" + "|".join(OrderStatus.values) + ")$"
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class UserRef(Schema):
+    id: int
+    username: str
+    name: str = Field(alias="display")
+
+    @staticmethod
+    def resolve_display(user) -> str:
+        return str(user)
+
+
+class WarehouseRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ProductRef(Schema):
+    id: int
+    sku: str
+    name: str
+    unit: str
+
+
+class OrderLineOut(Schema):
+    position: int
+    product: ProductRef
+    quantity: Decimal
+    unit_price: Decimal = Field(description="CNY, from the customer's price list on the day of entry.")
+    discount_percent: Decimal
+    tax_rate: Decimal = Field(description="VAT as a fraction (0.13 = 13 %).")
+    amount: Decimal = Field(description="After the line discount, before tax (CNY).")
+    tax_amount: Decimal
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    status: str
+    customer: Ref
+    owner: UserRef
+    office: Ref
+    region: Ref
+    warehouse: WarehouseRef
+    payment_term: str
+    discount_percent: Decimal = Field(description="Order-level discount, percent.")
+    subtotal: Decimal
+    discount_amount: Decimal
+    tax_amount: Decimal
+    total: Decimal = Field(description="CNY: subtotal - discount + tax, rounded half up to 0.01.")
+    prepayment_amount: Decimal
+    hold_reason: str
+    is_stock_reserved: bool
+    approval_reasons: list[str] = Field(description="Why the order needs approval (empty: it does not).")
+    approver: UserRef | None
+    approved_by: UserRef | None = Field(description="Who approved or rejected it.")
+    decision_comment: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    confirmed_at: datetime | None
+    lines: list[OrderLineOut]
+
+    @staticmethod
+    def resolve_lines(order) -> list:
+        return list(order.lines.all())
+
+
+class OrderLineIn(Schema):
+    product_id: int = Field(ge=1, le=MAX_ID)
+    quantity: Decimal = Field(gt=0, lt=Decimal("1e10"), decimal_places=3, description=QUANTITY_DESCRIPTION)
+    discount_percent: Decimal = Field(Decimal(0), ge=0, le=100, decimal_places=2, description=PERCENT_DESCRIPTION)
+
+
+class OrderIn(Schema):
+    customer_id: int = Field(ge=1, le=MAX_ID)
+    warehouse_id: int = Field(ge=1, le=MAX_ID, description="The warehouse every line ships from.")
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="The sales rep; defaults to the caller.")
+    discount_percent: Decimal = Field(Decimal(0), ge=0, le=100, decimal_places=2, description=PERCENT_DESCRIPTION)
+    lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
+
+
+class OrderPatch(Schema):
+    warehouse_id: int | None = Field(None, ge=1, le=MAX_ID)
+    discount_percent: Decimal | None = Field(None, ge=0, le=100, decimal_places=2, description=PERCENT_DESCRIPTION)
+    lines: list[OrderLineIn] | None = Field(
+        None, min_length=1, max_length=200, description="Replaces every line (re-priced as of today)."
+    )
+
+
+class CommentIn(Schema):
+    comment: Text = Field(
+        "", max_length=500, description="A comment; required to reject and to hold (the reason shown on the order)."
+    )
+
+
+class PrepaymentIn(Schema):
+    amount: Decimal = Field(gt=0, lt=Decimal("1e12"), decimal_places=2, description="CNY received before delivery.")
+
+
+class OrderFilters(ListParams):
+    ordering: str | None = Field(
+        None, pattern=ordering_pattern(ORDERING), description="Comma-separated fields; prefix - for descending."
+    )
+    q: Text | None = Field(None, max_length=200, description="Matches the order number or the customer's name.")
+    status: str | None = Field(None, pattern=STATUS_PATTERN)
+    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    region_id: int | None = Field(None, ge=1, le=MAX_ID)
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    created_from: date | None = Field(None, description="Created on or after this date (company time zone).")
+    created_to: date | None = Field(None, description="Created on or before this date (company time zone).")

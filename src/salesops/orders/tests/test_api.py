@@ -1,0 +1,140 @@
+"""The orders API: create (idempotent), read, patch drafts, actions, events, export, and bad input."""
+
+import json
+import uuid
+
+import pytest
+
+from salesops.core.events import snapshot
+from salesops.orders.models import OrderStatus, SalesOrder
+from salesops.orders.tests.fixtures import draft, reload
+from salesops.testing.api import api_key_for, bearer, post_json
+
+
+def body(shop, **extra):
+    return {
+        "customer_id": shop.org.a.customer.pk,
+        "warehouse_id": shop.warehouse.pk,
+        "lines": [{"product_id": shop.product.pk, "quantity": "2", "discount_percent": "0"}],
+        **extra,
+    }
+
+
+def test_a_rep_creates_and_submits_an_order(shop, client):
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep"), ["orders:write"]))
+    created = post_json(client, "/api/v1/orders", body(shop), **headers)
+    assert created.status_code == 201, created.content
+    order = created.json()
+    assert (order["status"], order["total"], order["lines"][0]["unit_price"]) == ("draft", "226.00", "100.00")
+
+    submitted = post_json(client, f"/api/v1/orders/{order['id']}/submit", {}, **headers)
+    assert submitted.status_code == 200
+    assert submitted.json()["status"] == "confirmed"
+    events = client.get(f"/api/v1/orders/{order['id']}/events", **headers).json()
+    assert [event["type"] for event in events][:2] == ["order.confirmed", "stock.reserved"]
+
+
+def test_the_same_idempotency_key_creates_one_order(shop, client):
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep")))
+    key = str(uuid.uuid4())
+    first = post_json(client, "/api/v1/orders", body(shop), HTTP_IDEMPOTENCY_KEY=key, **headers)
+    second = post_json(client, "/api/v1/orders", body(shop), HTTP_IDEMPOTENCY_KEY=key, **headers)
+    assert first.status_code == second.status_code == 201
+    assert second["Idempotent-Replayed"] == "true"
+    assert first.json() == second.json()
+    assert SalesOrder.objects.count() == 1
+    other = post_json(client, "/api/v1/orders", body(shop, discount_percent="1"), HTTP_IDEMPOTENCY_KEY=key, **headers)
+    assert other.status_code == 409
+    assert SalesOrder.objects.count() == 1
+
+
+def test_list_filters_ordering_and_export(shop, client):
+    headers = bearer(api_key_for(shop.org.a.user("sales_manager"), ["orders:read"]))
+    first, second = draft(shop), draft(shop, quantity="3")
+    listed = client.get("/api/v1/orders?ordering=-total&status=draft", **headers).json()
+    assert [row["id"] for row in listed["results"]] == [second.pk, first.pk]
+    assert client.get("/api/v1/orders?status=confirmed", **headers).json()["count"] == 0
+    assert client.get(f"/api/v1/orders?customer_id={shop.org.b.customer.pk}", **headers).json()["count"] == 0
+    assert client.get("/api/v1/orders?ordering=secret", **headers).status_code == 400
+    export = client.get("/api/v1/orders/export.csv?ordering=number", **headers)
+    assert export.status_code == 200
+    text = b"".join(export.streaming_content).decode()
+    assert first.number in text and second.number in text
+    assert client.get("/api/v1/orders/abc", **headers).status_code == 404
+
+
+def test_patch_only_changes_drafts(shop, client):
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep")))
+    order = draft(shop)
+    patched = client.patch(
+        f"/api/v1/orders/{order.pk}", json.dumps({"discount_percent": "5"}), content_type="application/json", **headers
+    )
+    assert patched.status_code == 200 and patched.json()["discount_percent"] == "5.00"
+    post_json(client, f"/api/v1/orders/{order.pk}/submit", {}, **headers)
+    refused = client.patch(
+        f"/api/v1/orders/{order.pk}", json.dumps({"discount_percent": "9"}), content_type="application/json", **headers
+    )
+    assert refused.status_code == 422
+    assert "status" in refused.json()["error"]["fields"]
+
+
+CREATE_ERRORS = [
+    ({"customer_id": 999999}, "customer_id"),
+    ({"warehouse_id": 999999}, "warehouse_id"),
+    ({"owner_id": 999999}, "owner_id"),
+    ({"discount_percent": "101"}, "discount_percent"),
+    ({"lines": []}, "lines"),
+    ({"lines": [{"product_id": 999999, "quantity": "1"}]}, "lines.0.product_id"),
+    ({"lines": [{"product_id": 1, "quantity": "0"}]}, "lines.0.quantity"),
+    ({"lines": [{"product_id": 1, "quantity": "1.0001"}]}, "lines.0.quantity"),
+    ({"lines": [{"product_id": 1, "quantity": "1", "discount_percent": "-1"}]}, "lines.0.discount_percent"),
+    ({"customer_id": "abc"}, "customer_id"),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), CREATE_ERRORS)
+def test_bad_input_on_create_names_the_field_and_changes_nothing(shop, client, change, field):
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep")))
+    response = post_json(client, "/api/v1/orders", body(shop, **change), **headers)
+    assert response.status_code == 422, response.content
+    assert any(key == field or key.endswith(field) for key in response.json()["error"]["fields"]), response.json()
+    assert not SalesOrder.objects.exists()
+
+
+def test_another_regions_customer_is_refused_on_create(shop, client):
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep")))
+    response = post_json(client, "/api/v1/orders", body(shop, customer_id=shop.org.b.customer.pk), **headers)
+    assert response.status_code == 422
+    assert "customer_id" in response.json()["error"]["fields"]
+    assert not SalesOrder.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("action", "sent", "status", "field"),
+    [
+        ("submit", "not json", 400, None),
+        ("approve", {"comment": 5}, 422, "comment"),
+        ("reject", {"comment": ""}, 422, "comment"),
+        ("cancel", {"comment": "x" * 501}, 422, "comment"),
+        ("hold", {"comment": ""}, 422, "comment"),
+        ("release", {}, 422, "status"),
+        ("prepayments", {"amount": "-1"}, 422, "amount"),
+    ],
+)
+def test_bad_input_on_every_action_is_4xx_and_changes_nothing(shop, client, action, sent, status, field):
+    headers = bearer(api_key_for(shop.org.admin))
+    order = draft(shop)
+    before = snapshot(reload(order))
+    response = post_json(client, f"/api/v1/orders/{order.pk}/{action}", sent, **headers)
+    assert response.status_code == status, response.content
+    if field:
+        assert any(key.endswith(field) for key in response.json()["error"]["fields"]), response.json()
+    assert snapshot(reload(order)) == before
+
+
+def test_a_key_without_the_orders_scope_is_refused(shop, client):
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep"), ["orders:read"]))
+    order = draft(shop)
+    response = post_json(client, f"/api/v1/orders/{order.pk}/submit", {}, **headers)
+    assert response.status_code == 403
+    assert reload(order).status == OrderStatus.DRAFT

@@ -1,0 +1,192 @@
+"""Order pages: list (with the approval queue), new order and draft editing, detail with actions and timeline."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from salesops.core.pages import filters_from_request, list_query_string
+from salesops.core.querying import InvalidParameter
+from salesops.core.scoping import get_for_user
+from salesops.core.timeline import timeline_entries
+from salesops.inventory.models import StockLevel
+from salesops.orders import actions
+from salesops.orders.exports import orders_csv
+from salesops.orders.filters import filter_orders
+from salesops.orders.forms import LineFormSet, OrderForm, add_action_errors
+from salesops.orders.models import TRANSITIONS, OrderStatus, SalesOrder
+from salesops.orders.queries import may_decide, may_hold, may_sell, visible_orders, waiting_for_approval
+from salesops.orders.schemas import OrderFilters
+
+PAGE_SIZE = 25
+ACTIONS = {
+    "submit": lambda order, actor, comment: actions.submit_order(order, actor=actor),
+    "approve": lambda order, actor, comment: actions.approve_order(order, actor=actor, comment=comment),
+    "reject": lambda order, actor, comment: actions.reject_order(order, actor=actor, comment=comment),
+    "cancel": lambda order, actor, comment: actions.cancel_order(order, actor=actor, comment=comment),
+    "hold": lambda order, actor, comment: actions.hold_order(order, actor=actor, comment=comment),
+    "release": lambda order, actor, comment: actions.release_order(order, actor=actor, comment=comment),
+}
+
+
+def scoped_order(request, order_id: int) -> SalesOrder:
+    return get_for_user(visible_orders(request.user), request.user, pk=order_id)
+
+
+@login_required
+def order_list(request):
+    filters = filters_from_request(request, OrderFilters)
+    queue = request.GET.get("queue") == "approval"
+    base = waiting_for_approval(request.user) if queue else visible_orders(request.user)
+    try:
+        orders = filter_orders(base, filters)
+    except InvalidParameter as exc:
+        messages.error(request, exc.message)
+        orders = filter_orders(base, OrderFilters())
+    if request.GET.get("format") == "csv":
+        return orders_csv(orders)
+    page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "filters": filters,
+        "queue": queue,
+        "statuses": OrderStatus.choices,
+        "can_sell": may_sell(request.user),
+        "waiting_count": waiting_for_approval(request.user).count(),
+        "query_string": list_query_string(request),
+    }
+    template = "orders/list.html#results" if request.htmx else "orders/list.html"
+    return render(request, template, context)
+
+
+def require_seller(request) -> None:
+    if not may_sell(request.user):
+        raise PermissionDenied(_("Your role may not take orders."))
+
+
+@login_required
+def order_create(request):
+    require_seller(request)
+    form = OrderForm(request.POST or None, user=request.user)
+    formset = LineFormSet(request.POST or None, form_kwargs={"user": request.user}, prefix="lines")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            order = actions.create_order(
+                actor=request.user,
+                customer=data["customer"],
+                warehouse=data["warehouse"],
+                discount_percent=data["discount_percent"],
+                lines=formset.action_lines(),
+            )
+        except ValidationError as exc:
+            add_action_errors(form, formset, exc)
+        else:
+            messages.success(request, _("Order %(number)s saved as a draft.") % {"number": order.number})
+            return redirect("orders:detail", order_id=order.pk)
+    return render(request, "orders/form.html", {"form": form, "formset": formset, "title": _("New order")})
+
+
+@login_required
+def order_edit(request, order_id: int):
+    order = scoped_order(request, order_id)
+    require_seller(request)
+    if order.status != OrderStatus.DRAFT:
+        messages.error(request, _("Only draft orders can be changed."))
+        return redirect("orders:detail", order_id=order.pk)
+    initial_lines = [
+        {"product": line.product_id, "quantity": line.quantity, "discount_percent": line.discount_percent}
+        for line in order.lines.all()
+    ]
+    form = OrderForm(
+        request.POST or None,
+        user=request.user,
+        editing=True,
+        initial={"warehouse": order.warehouse_id, "discount_percent": order.discount_percent},
+    )
+    formset = LineFormSet(
+        request.POST or None, form_kwargs={"user": request.user}, prefix="lines", initial=initial_lines
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.update_draft(
+                order,
+                actor=request.user,
+                changes={
+                    "warehouse": data["warehouse"],
+                    "discount_percent": data["discount_percent"],
+                    "lines": formset.action_lines(),
+                },
+            )
+        except ValidationError as exc:
+            add_action_errors(form, formset, exc)
+        else:
+            messages.success(request, _("Order saved."))
+            return redirect("orders:detail", order_id=order.pk)
+    return render(
+        request, "orders/form.html", {"form": form, "formset": formset, "order": order, "title": order.number}
+    )
+
+
+def available_actions(user, order: SalesOrder) -> list[str]:
+    targets = TRANSITIONS.get(order.status, frozenset())
+    allowed = []
+    if may_sell(user) and order.status == OrderStatus.DRAFT:
+        allowed.append("submit")
+    if order.is_waiting_for_approval and may_decide(user, order):
+        allowed += ["approve", "reject"]
+    if may_hold(user) and OrderStatus.ON_HOLD in targets:
+        allowed.append("hold")
+    if may_hold(user) and order.status == OrderStatus.ON_HOLD:
+        allowed.append("release")
+    if may_sell(user) and OrderStatus.CANCELLED in targets:
+        allowed.append("cancel")
+    return allowed
+
+
+@login_required
+def order_detail(request, order_id: int):
+    order = scoped_order(request, order_id)
+    lines = list(order.lines.select_related("product"))
+    levels = {
+        level.product_id: level
+        for level in StockLevel.objects.filter(
+            warehouse_id=order.warehouse_id, product_id__in=[line.product_id for line in lines]
+        )
+    }
+    rows = [(line, levels[line.product_id].available if line.product_id in levels else 0) for line in lines]
+    return render(
+        request,
+        "orders/detail.html",
+        {
+            "order": order,
+            "rows": rows,
+            "actions": available_actions(request.user, order),
+            "can_edit": may_sell(request.user) and order.status == OrderStatus.DRAFT,
+            "timeline": timeline_entries(order),
+        },
+    )
+
+
+@login_required
+@require_POST
+def order_action(request, order_id: int, action: str):
+    order = scoped_order(request, order_id)
+    if action not in ACTIONS:
+        raise Http404("unknown action")
+    try:
+        order = ACTIONS[action](order, request.user, request.POST.get("comment", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Order %(number)s is now %(status)s.") % {"number": order.number, "status": order.get_status_display()},
+        )
+    return redirect("orders:detail", order_id=order.pk)
