@@ -192,8 +192,9 @@ TOTAL_FIELDS = ["subtotal", "discount_amount", "tax_amount", "total"]
 
 
 def next_number() -> str:
-    """SO-YYYY-NNNNNN from the year's counter row, bumped with one UPDATE: the row lock it takes serialises
-    concurrent creates until commit, so two orders never get one number (gaps are possible after a rollback)."""
+    """SO-YYYY-NNNNNN from the year's counter row, bumped with one UPDATE in the order's own transaction: the row
+    lock it takes serialises concurrent creates until commit, so two orders never get one number, and a
+    rolled-back create gives its number back."""
     year = company_today().year
     bump = OrderCounter.objects.filter(year=year)
     if not bump.update(last_number=F("last_number") + 1):

@@ -14,6 +14,8 @@ from salesops.customers.queries import can_change_customers, visible_customers
 from salesops.inventory.filters import with_availability
 from salesops.inventory.models import StockLevel
 from salesops.inventory.queries import PORTAL_ROLES, may_change_stock
+from salesops.orders.models import OrderStatus
+from salesops.orders.queries import NO_ORDER_ACCESS, may_sell, visible_orders, waiting_for_approval
 
 ROLE_FOCUS = {
     Role.ADMIN: gettext_lazy("Configure the organisation, users, API keys and custom fields."),
@@ -83,11 +85,31 @@ def home_sections(user: User) -> list[Section]:
         if can_change_customers(user):
             section.links.append((_("New customer"), reverse("customers:create")))
         sections.append(section)
+    if user.role not in NO_ORDER_ACCESS:
+        sections.append(orders_section(user))
     if user.role not in PORTAL_ROLES:
         sections.append(stock_section(user))
     if user.is_staff:
         sections.append(Section(_("Configuration"), links=[(_("Administration"), reverse("admin:index"))]))
     return sections
+
+
+def orders_section(user: User) -> Section:
+    orders = visible_orders(user)
+    waiting = waiting_for_approval(user).count()
+    section = Section(
+        _("Orders"),
+        figures=[
+            (_("Waiting for my approval"), waiting),
+            (_("On hold"), orders.filter(status=OrderStatus.ON_HOLD).count()),
+        ],
+        links=[(_("All orders"), reverse("orders:list"))],
+    )
+    if waiting:
+        section.links.append((_("Waiting for my approval"), reverse("orders:list") + "?queue=approval"))
+    if may_sell(user):
+        section.links.append((_("New order"), reverse("orders:create")))
+    return section
 
 
 def stock_section(user: User) -> Section:

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from salesops.catalog.models import PriceList, PriceListItem
 from salesops.catalog.pricing import company_today
 from salesops.orders.actions import create_order
@@ -70,3 +72,35 @@ def test_a_created_order_is_priced_from_the_price_list_and_rounded_half_up(shop)
     assert order.number.startswith(f"SO-{company_today().year}-")
     assert order.office == org.a.office and order.region == org.a.region
     assert order.payment_term == org.a.customer.payment_term
+
+
+def test_order_numbers_count_up_per_year_and_a_rolled_back_create_gives_its_number_back(transactional_db):
+    import threading
+
+    from django.db import connection, transaction
+
+    from salesops.orders.actions import next_number
+
+    first = next_number()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        next_number()
+        raise RuntimeError("the create fails after taking a number")
+    second = next_number()
+    assert int(second[-6:]) == int(first[-6:]) + 1
+
+    numbers, barrier = [], threading.Barrier(8)
+
+    def take():
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                numbers.append(next_number())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(int(n[-6:]) for n in numbers) == list(range(int(second[-6:]) + 1, int(second[-6:]) + 9))
