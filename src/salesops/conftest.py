@@ -32,3 +32,21 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def live_url(transactional_db, monkeypatch):
+    """A live server for this test only: stopping it joins its threads, so no database session outlives it."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    server = LiveServerThread("localhost", StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    yield f"http://localhost:{server.port}"
+    server.terminate()
