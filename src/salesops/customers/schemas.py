@@ -6,27 +6,13 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from salesops.accounts.schemas import UnitRef, UserRef
 from salesops.core.api.listing import MAX_ID, ListParams, Text
 from salesops.core.api.openapi import CUSTOM_FIELDS_MARKER
 from salesops.core.querying import ordering_pattern
 from salesops.customers.ordering import ORDERING
 
 CUSTOM_FIELDS = {CUSTOM_FIELDS_MARKER: "customers.customer"}
-
-
-class UnitRef(Schema):
-    id: int
-    name: str
-
-
-class UserRef(Schema):
-    id: int
-    username: str
-    name: str = Field(alias="display")
-
-    @staticmethod
-    def resolve_display(user) -> str:
-        return str(user)
 
 
 class GroupRef(Schema):

@@ -5,8 +5,10 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from salesops.accounts.schemas import UserRef
 from salesops.core.api.listing import MAX_ID, ListParams, Text
 from salesops.core.querying import ordering_pattern
+from salesops.inventory.schemas import ProductRef, WarehouseRef
 from salesops.orders.models import OrderStatus
 from salesops.orders.ordering import ORDERING
 
@@ -18,29 +20,6 @@ STATUS_PATTERN = "^(" + "|".join(OrderStatus.values) + ")$"
 class Ref(Schema):
     id: int
     name: str
-
-
-class UserRef(Schema):
-    id: int
-    username: str
-    name: str = Field(alias="display")
-
-    @staticmethod
-    def resolve_display(user) -> str:
-        return str(user)
-
-
-class WarehouseRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class ProductRef(Schema):
-    id: int
-    sku: str
-    name: str
-    unit: str
 
 
 class OrderLineOut(Schema):
