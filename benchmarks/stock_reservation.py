@@ -53,13 +53,18 @@ def prepare(products: int):
     office = OrgUnit.objects.create(kind="office", name="Office", code=f"office-{suffix}", parent=region)
     keeper = User.objects.create(username=f"keeper-{suffix}", role=Role.ADMIN, is_superuser=True, org_unit=company)
     line = ProductLine.objects.create(code=f"line-{suffix}", name="Line")
-    items = [Product.objects.create(sku=f"B-{suffix}-{n}", name=f"P{n}", line=line, list_price=Decimal(10),
-                                    standard_cost=Decimal(5)) for n in range(products)]
+    items = [
+        Product.objects.create(
+            sku=f"B-{suffix}-{n}", name=f"P{n}", line=line, list_price=Decimal(10), standard_cost=Decimal(5)
+        )
+        for n in range(products)
+    ]
     warehouse = Warehouse.objects.create(code=f"wh-{suffix}", name="WH", region=region)
     for product in items:
         receive_stock(product=product, warehouse=warehouse, quantity=Decimal("1000000"), actor=keeper)
-    source = Customer.objects.create(name="Bench customer", credit_code=f"B{suffix}".ljust(18, "0")[:18],
-                                     office=office, region=region, owner=keeper)
+    source = Customer.objects.create(
+        name="Bench customer", credit_code=f"B{suffix}".ljust(18, "0")[:18], office=office, region=region, owner=keeper
+    )
     return keeper, items, warehouse, source
 
 
@@ -68,8 +73,9 @@ def run_actions(documents: int, keeper, products, warehouse, source) -> float:
 
     start = time.perf_counter()
     for number in range(documents):
-        lines = [StockLine(products[(number + k) % len(products)], warehouse, Decimal(1))
-                 for k in range(LINES_PER_DOCUMENT)]
+        lines = [
+            StockLine(products[(number + k) % len(products)], warehouse, Decimal(1)) for k in range(LINES_PER_DOCUMENT)
+        ]
         reserve_stock(lines, source=source, actor=keeper)
     return time.perf_counter() - start
 
@@ -96,17 +102,36 @@ def run_baseline(documents: int, keeper, products, warehouse, source) -> float:
                 assert cursor.rowcount == 1
                 cursor.execute(
                     f"INSERT INTO {movements} (product_id, warehouse_id, kind, on_hand_change, reserved_change, "
-                    "source_type, source_id, note, actor_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    [product.pk, warehouse.pk, "reservation", Decimal(0), Decimal(1), "customers.customer",
-                     str(source.pk), "", keeper.pk, now],
+                    "source_type, source_id, note, actor_id, created_at) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    [
+                        product.pk,
+                        warehouse.pk,
+                        "reservation",
+                        Decimal(0),
+                        Decimal(1),
+                        "customers.customer",
+                        str(source.pk),
+                        "",
+                        keeper.pk,
+                        now,
+                    ],
                 )
                 lines.append({"product": product.sku, "warehouse": warehouse.code, "quantity": "1"})
             cursor.execute(
                 f"INSERT INTO {events} (uuid, type, subject_type, subject_id, subject_label, actor_id, actor_label, "
                 "occurred_at, payload) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                [uuid.uuid4().hex if connection.vendor == "sqlite" else uuid.uuid4(), "stock.reserved",
-                 "customers.customer", str(source.pk), source.name, keeper.pk, keeper.username, now,
-                 json.dumps({"data": {"lines": lines}})],
+                [
+                    uuid.uuid4().hex if connection.vendor == "sqlite" else uuid.uuid4(),
+                    "stock.reserved",
+                    "customers.customer",
+                    str(source.pk),
+                    source.name,
+                    keeper.pk,
+                    keeper.username,
+                    now,
+                    json.dumps({"data": {"lines": lines}}),
+                ],
             )
     return time.perf_counter() - start
 
