@@ -1,0 +1,138 @@
+"""Randomised runs of receipts, adjustments, orders, holds, releases and cancellations (hypothesis stateful
+testing): whatever the sequence, the books balance.
+
+- on hand = receipts + adjustments - shipments, as the ledger says;
+- reserved = the quantity of confirmed or held orders that hold a reservation;
+- available is never negative;
+- every status change of an order has exactly one `order.<status>` event.
+"""
+
+import contextlib
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from salesops.core.models import Event
+from salesops.inventory.actions import adjust_stock, receive_stock
+from salesops.inventory.models import StockLevel, StockMovement
+from salesops.orders import actions
+from salesops.orders.models import OrderStatus, SalesOrder
+from salesops.orders.tests.fixtures import build_shop
+from salesops.testing.org import build_org
+from salesops.testing.stock import make_product
+
+counter = itertools.count()
+
+
+class OrderBooks(RuleBasedStateMachine):
+    orders = Bundle("orders")
+
+    @initialize()
+    def open_the_shop(self):
+        if not hasattr(OrderBooks, "org"):
+            OrderBooks.org = build_org()
+            OrderBooks.shop = build_shop(OrderBooks.org, stock="1")
+        self.org, self.warehouse = OrderBooks.org, OrderBooks.shop.warehouse
+        self.product = make_product(f"H-{next(counter)}")  # a fresh product per run keeps the books separate
+        self.transitions: dict[int, int] = {}
+
+    @rule(quantity=st.integers(min_value=1, max_value=20))
+    def receive(self, quantity):
+        receive_stock(product=self.product, warehouse=self.warehouse, quantity=quantity, actor=self.org.admin)
+
+    @rule(change=st.integers(min_value=-10, max_value=10).filter(bool))
+    def adjust(self, change):
+        # Refused (would go below reserved) changes nothing; the invariants check that.
+        with contextlib.suppress(ValidationError):
+            adjust_stock(
+                product=self.product, warehouse=self.warehouse, change=change, reason="盘点", actor=self.org.admin
+            )
+
+    @rule(target=orders, quantity=st.integers(min_value=1, max_value=8))
+    def order(self, quantity):
+        order = actions.create_order(
+            actor=self.org.a.user("sales_rep"),
+            customer=self.org.a.customer,
+            warehouse=self.warehouse,
+            lines=[{"product": self.product, "quantity": quantity, "discount_percent": 0}],
+        )
+        actions.submit_order(order, actor=self.org.a.user("sales_rep"))
+        return order.pk
+
+    @rule(order_id=orders)
+    def cancel(self, order_id):
+        with contextlib.suppress(ValidationError):
+            actions.cancel_order(SalesOrder.objects.get(pk=order_id), actor=self.org.a.user("sales_rep"))
+
+    @rule(order_id=orders)
+    def hold(self, order_id):
+        with contextlib.suppress(ValidationError):
+            actions.hold_order(
+                SalesOrder.objects.get(pk=order_id), actor=self.org.a.user("sales_manager"), comment="核对"
+            )
+
+    @rule(order_id=orders)
+    def release(self, order_id):
+        with contextlib.suppress(ValidationError):
+            actions.release_order(SalesOrder.objects.get(pk=order_id), actor=self.org.a.user("sales_manager"))
+
+    def level(self) -> StockLevel | None:
+        return StockLevel.objects.filter(product=self.product, warehouse=self.warehouse).first()
+
+    @invariant()
+    def ledger_matches_the_level(self):
+        level = self.level()
+        totals = StockMovement.objects.filter(product=self.product, warehouse=self.warehouse).aggregate(
+            on_hand=Sum("on_hand_change"), reserved=Sum("reserved_change")
+        )
+        if level is None:
+            assert totals["on_hand"] is None
+            return
+        assert (level.on_hand, level.reserved) == (totals["on_hand"] or 0, totals["reserved"] or 0)
+        assert level.available >= 0
+
+    @invariant()
+    def reserved_is_what_open_orders_hold(self):
+        level = self.level()
+        holding = SalesOrder.objects.filter(lines__product=self.product, is_stock_reserved=True)
+        assert set(holding.values_list("status", flat=True)) <= {OrderStatus.CONFIRMED, OrderStatus.ON_HOLD}
+        expected = holding.aggregate(total=Sum("lines__quantity"))["total"] or Decimal(0)
+        assert (level.reserved if level else Decimal(0)) == expected
+
+    @invariant()
+    def every_status_change_has_one_event(self):
+        for order in SalesOrder.objects.filter(lines__product=self.product):
+            types = list(
+                Event.objects.filter(
+                    subject_type="orders.salesorder",
+                    subject_id=str(order.pk),
+                    type__in=[f"order.{s}" for s in OrderStatus.values],
+                )
+                .order_by("id")
+                .values_list("type", flat=True)
+            )
+            if order.status != OrderStatus.DRAFT:
+                assert types and types[-1] == f"order.{order.status}"
+            # one event per change: never the same status twice in a row
+            assert all(before != after for before, after in itertools.pairwise(types))
+
+
+@pytest.mark.django_db
+def test_the_books_balance_after_random_runs():
+    try:
+        run_state_machine_as_test(
+            OrderBooks,
+            settings=settings(
+                max_examples=25, stateful_step_count=30, deadline=None, suppress_health_check=list(HealthCheck)
+            ),
+        )
+    finally:
+        for shared in ("org", "shop"):
+            if hasattr(OrderBooks, shared):
+                delattr(OrderBooks, shared)
