@@ -32,6 +32,7 @@ from salesops.orders.queries import (
     may_decide,
     may_hold,
     may_record_prepayment,
+    may_release_hold,
     may_sell,
 )
 from salesops.orders.totals import LineInput, compute_totals
@@ -275,10 +276,13 @@ def update_draft(order: SalesOrder, *, actor: User, changes: dict[str, Any]) -> 
         if "discount_percent" in changes:
             locked.discount_percent = clean_percent(changes["discount_percent"], "discount_percent", errors)
         if "lines" in changes:
-            new_lines = priced_lines(locked, clean_lines(changes["lines"], errors), errors) if not errors else []
+            cleaned_lines = clean_lines(changes["lines"], errors)
+            new_lines = priced_lines(locked, cleaned_lines, errors) if not errors else []
         else:
             new_lines = old_lines
             apply_totals(locked, new_lines, errors)
+        if not errors and locked.total < locked.prepayment_amount:
+            errors["lines"] = [_("The new total is below what was already prepaid.")]
         if errors:
             raise ValidationError(errors)
         locked.save()
@@ -373,8 +377,13 @@ def submit_order(order: SalesOrder, *, actor: User) -> SalesOrder:
         locked = lock(order)
         if locked.status != OrderStatus.DRAFT:
             raise ValidationError({"status": [_("Only draft orders can be submitted.")]})
+        # The customer's terms as they are now, not as they were when the draft was started.
+        customer = Customer.objects.get(pk=locked.customer_id)
+        if customer.status != Customer.Status.ACTIVE:
+            raise ValidationError({"customer_id": [_("Orders are taken for active customers only.")]})
         locked.submitted_by = actor
-        locked.save(update_fields=["submitted_by", "updated_at"])
+        locked.payment_term = customer.payment_term
+        locked.save(update_fields=["submitted_by", "payment_term", "updated_at"])
         transition(locked, OrderStatus.SUBMITTED, actor=actor)
         problem = credit_problem(locked)
         if problem:
@@ -403,6 +412,10 @@ def approve_order(order: SalesOrder, *, actor: User, comment: str = "") -> Sales
         locked.approved_by, locked.decided_at, locked.decision_comment = actor, timezone.now(), comment
         locked.save(update_fields=["approved_by", "decided_at", "decision_comment", "updated_at"])
         record_event("order.approved", locked, actor=actor, after={"decision_comment": comment})
+        # Credit may have changed while the order waited (a freeze, other orders confirmed): check it again.
+        problem = credit_problem(locked)
+        if problem:
+            return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=problem)
         return confirm_or_hold(locked, actor=actor)
 
 
@@ -450,7 +463,7 @@ def hold_order(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
         locked = lock(order)
         if OrderStatus.ON_HOLD not in transition_targets(locked):
             raise ValidationError({"status": [_("Only submitted or confirmed orders can be held.")]})
-        return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=comment)
+        return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=comment, held_by=actor)
 
 
 def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
@@ -464,11 +477,14 @@ def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> Sales
         locked = lock(order)
         if locked.status != OrderStatus.ON_HOLD:
             raise ValidationError({"status": [_("Only orders on hold can be released.")]})
+        if not may_release_hold(actor, locked):
+            raise PermissionDenied(_("Only the person who held this order, finance or risk control may release it."))
         problem = credit_problem(locked)
         if problem:
             raise ValidationError({"__all__": [problem]})
         submitter = locked.submitted_by or locked.owner
-        if not is_approved(locked):
+        # An order confirmed before its hold passed the gate then; otherwise it must pass it now.
+        if not is_approved(locked) and locked.confirmed_at is None:
             reasons = approval_reasons(locked, submitter)
             if reasons:
                 transition(locked, OrderStatus.SUBMITTED, actor=actor, reason=comment)

@@ -134,6 +134,15 @@ class SalesOrder(TimeStampedModel):
     total = models.DecimalField(_("total"), default=Decimal(0), **MONEY)
     prepayment_amount = models.DecimalField(_("prepayment"), default=Decimal(0), **MONEY)
     hold_reason = models.CharField(_("hold reason"), max_length=1000, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("held by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who put the order on hold by hand; empty when credit or stock held it."),
+    )
     is_stock_reserved = models.BooleanField(_("stock reserved"), default=False)
     approval_reasons = models.JSONField(_("approval needed because"), default=list, blank=True)
     approver = models.ForeignKey(
@@ -228,7 +237,9 @@ class OrderLine(models.Model):
         return f"{self.order_id}/{self.position}: {self.product_id} × {self.quantity}"
 
 
-def transition(order: SalesOrder, to: str, *, actor, reason: str = "", data: dict | None = None) -> SalesOrder:
+def transition(
+    order: SalesOrder, to: str, *, actor, reason: str = "", data: dict | None = None, held_by=None
+) -> SalesOrder:
     """Move `order` (a row locked by the caller) to status `to` if the table allows it, save, and record
     `order.<to>` with the old and new status and the reason. Must run inside the caller's transaction."""
     before = order.status
@@ -243,8 +254,9 @@ def transition(order: SalesOrder, to: str, *, actor, reason: str = "", data: dic
         )
     now = timezone.now()
     order.status = to
-    fields = ["status", "hold_reason", "updated_at"]
+    fields = ["status", "hold_reason", "held_by", "updated_at"]
     order.hold_reason = reason[:1000] if to == OrderStatus.ON_HOLD else ""
+    order.held_by = held_by if to == OrderStatus.ON_HOLD else None
     if to == OrderStatus.SUBMITTED and order.submitted_at is None:
         order.submitted_at = now
         fields.append("submitted_at")

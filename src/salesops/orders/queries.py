@@ -70,8 +70,18 @@ def may_hold(user: User) -> bool:
 
 
 def may_decide(user: User, order: SalesOrder) -> bool:
-    """Only the designated approver (or an administrator) approves or rejects."""
+    """Only the designated approver (or an administrator) approves or rejects, and never their own order."""
+    if order.submitted_by_id == user.pk:
+        return False
     return sees_everything(user) or (order.approver_id is not None and order.approver_id == user.pk)
+
+
+def may_release_hold(user: User, order: SalesOrder) -> bool:
+    """A hold put by hand is lifted by its author, finance, risk control or an administrator; a credit or stock
+    hold by anyone who may release orders (the checks run again)."""
+    if order.held_by_id is None or order.held_by_id == user.pk:
+        return True
+    return sees_everything(user) or user.role in {Role.FINANCE, Role.RISK_OFFICER}
 
 
 def may_record_prepayment(user: User) -> bool:
@@ -86,7 +96,8 @@ def open_receivables(customer: Customer) -> Decimal:
 
 def open_orders_amount(customer: Customer, *, excluding: SalesOrder | None = None) -> Decimal:
     """Confirmed, not yet invoiced orders of the customer, less what was prepaid on them."""
-    queryset = SalesOrder.objects.filter(customer=customer, status__in=OPEN_STATUSES)
+    # Orders holding stock count too: a confirmed order put on hold keeps its reservation and its exposure.
+    queryset = SalesOrder.objects.filter(Q(status__in=OPEN_STATUSES) | Q(is_stock_reserved=True), customer=customer)
     if excluding is not None:
         queryset = queryset.exclude(pk=excluding.pk)
     open_amount = ExpressionWrapper(F("total") - F("prepayment_amount"), output_field=DecimalField(max_digits=14))

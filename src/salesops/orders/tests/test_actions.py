@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from salesops.core.events import snapshot
 from salesops.core.models import Event
-from salesops.customers.actions import create_customer, set_credit_terms
+from salesops.customers.actions import create_customer, set_credit_status, set_credit_terms
 from salesops.inventory.actions import receive_stock
 from salesops.orders import actions
 from salesops.orders.approval_gate import approval_reasons
@@ -330,7 +330,11 @@ def test_hold_keeps_the_reservation_and_release_confirms_again(shop):
     held = actions.hold_order(order, actor=org.a.user("finance"), comment="核对发票抬头")
     assert (held.status, held.hold_reason) == (S.ON_HOLD, "核对发票抬头")
     assert level(shop.product, shop.warehouse).reserved == 4
-    released = actions.release_order(order, actor=org.a.user("sales_manager"))
+    # A hold put by finance is not lifted by the sales side
+    with pytest.raises(PermissionDenied):
+        actions.release_order(order, actor=org.a.user("sales_manager"))
+    assert reload(order).status == S.ON_HOLD
+    released = actions.release_order(order, actor=org.a.user("finance"))
     assert released.status == S.CONFIRMED
     assert level(shop.product, shop.warehouse).reserved == 4
 
@@ -368,3 +372,68 @@ def test_roles_without_the_right_cannot_hold_or_cancel(shop, role):
     with pytest.raises(PermissionDenied):
         actions.cancel_order(order, actor=org.a.user(role))
     assert snapshot(reload(order)) == before
+
+
+def test_approval_checks_credit_again(shop):
+    org = shop.org
+    order = actions.submit_order(draft(shop, quantity="2", discount="15"), actor=org.a.user("sales_rep"))
+    assert order.status == S.SUBMITTED  # waits for approval: 15 % is above the rep's 10 %
+    set_credit_status(org.a.customer, actor=org.admin, status="frozen", reason="逾期")
+
+    approved = actions.approve_order(order, actor=org.a.user("sales_manager"), comment="同意")
+
+    assert approved.status == S.ON_HOLD
+    assert "冻结" in approved.hold_reason or "frozen" in approved.hold_reason
+    assert level(shop.product, shop.warehouse).reserved == 0
+
+
+def test_a_held_order_holding_stock_still_counts_toward_credit(shop):
+    org = shop.org
+    set_credit_terms(org.a.customer, actor=org.admin, credit_limit="300.00")
+    first = actions.submit_order(draft(shop, quantity="2"), actor=org.a.user("sales_rep"))  # 226.00 incl. VAT
+    actions.hold_order(first, actor=org.a.user("finance"), comment="核对")
+    second = actions.submit_order(draft(shop, quantity="2"), actor=org.a.user("sales_rep"))
+    assert second.status == S.ON_HOLD
+    assert "300" in second.hold_reason
+
+
+def test_release_of_a_once_confirmed_order_does_not_ask_for_approval_again(shop):
+    from salesops.orders.models import OrderPolicy
+
+    org = shop.org
+    order = actions.submit_order(draft(shop, quantity="2"), actor=org.a.user("sales_rep"))
+    actions.hold_order(order, actor=org.a.user("sales_manager"), comment="客户改地址")
+    OrderPolicy.objects.update(approval_threshold="1.00")  # the threshold drops while it is held
+    released = actions.release_order(order, actor=org.a.user("sales_manager"))
+    assert released.status == S.CONFIRMED
+    assert level(shop.product, shop.warehouse).reserved == 2
+
+
+def test_submit_uses_the_customers_current_terms(shop):
+    org = shop.org
+    set_credit_terms(org.a.customer, actor=org.admin, payment_term="prepay", credit_limit="0")
+    order = draft(shop, quantity="2")  # started while the customer prepaid
+    set_credit_terms(org.a.customer, actor=org.admin, payment_term="net30")
+    submitted = actions.submit_order(order, actor=org.a.user("sales_rep"))
+    assert submitted.payment_term == "net30"
+    assert submitted.status == S.ON_HOLD  # the 0 limit applies now
+
+
+def test_nobody_approves_their_own_order(shop):
+    org = shop.org
+    order = actions.submit_order(draft(shop, actor=org.admin, quantity="2", discount="40"), actor=org.admin)
+    with pytest.raises(PermissionDenied):
+        actions.approve_order(order, actor=org.admin)
+
+
+def test_a_draft_cannot_drop_below_its_prepayment(shop):
+    org = shop.org
+    order = draft(shop, quantity="4")
+    actions.record_prepayment(order, actor=org.a.user("finance"), amount="400.00")
+    with pytest.raises(ValidationError) as caught:
+        actions.update_draft(
+            order,
+            actor=org.a.user("sales_rep"),
+            changes={"lines": [{"product": shop.product, "quantity": "1", "discount_percent": "0"}]},
+        )
+    assert "lines" in caught.value.message_dict

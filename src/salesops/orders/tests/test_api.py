@@ -138,3 +138,18 @@ def test_a_key_without_the_orders_scope_is_refused(shop, client):
     response = post_json(client, f"/api/v1/orders/{order.pk}/submit", {}, **headers)
     assert response.status_code == 403
     assert reload(order).status == OrderStatus.DRAFT
+
+
+def test_patching_a_draft_with_an_unknown_product_is_422_not_500(shop, client):
+    order = draft(shop)
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep"), ["orders:write"]))
+    before = snapshot(reload(order))
+    response = client.patch(
+        f"/api/v1/orders/{order.pk}",
+        json.dumps({"lines": [{"product_id": 999999, "quantity": "1"}]}),
+        content_type="application/json",
+        **headers,
+    )
+    assert response.status_code == 422, response.content
+    assert any(key.startswith("lines") for key in response.json()["error"]["fields"])
+    assert snapshot(reload(order)) == before
