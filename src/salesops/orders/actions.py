@@ -122,10 +122,9 @@ def check_customer(actor: User, customer, errors: dict) -> Customer | None:
 def check_owner(actor: User, owner, errors: dict) -> User | None:
     if owner is None:
         return actor
-    if not isinstance(owner, User) or not owner.is_active:
-        errors["owner_id"] = [_("Choose an active user.")]
-        return None
-    if owner != actor and not may_assign_owner(actor, owner):
+    # One answer for every refusal, so the field does not reveal which user ids exist.
+    refused = not isinstance(owner, User) or not owner.is_active or not may_sell(owner)
+    if refused or (owner != actor and not may_assign_owner(actor, owner)):
         errors["owner_id"] = [_("You may not assign orders to this user.")]
         return None
     return owner

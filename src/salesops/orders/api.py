@@ -35,8 +35,8 @@ def owner_of(pk: int | None) -> User | None:
     if pk is None:
         return None
     owner = User.objects.filter(pk=pk).first()
-    if owner is None:
-        raise ValidationError({"owner_id": [f"No user with id {pk}."]})
+    if owner is None:  # the same answer as for a user the caller may not assign
+        raise ValidationError({"owner_id": ["You may not assign orders to this user."]})
     return owner
 
 

@@ -437,3 +437,31 @@ def test_a_draft_cannot_drop_below_its_prepayment(shop):
             changes={"lines": [{"product": shop.product, "quantity": "1", "discount_percent": "0"}]},
         )
     assert "lines" in caught.value.message_dict
+
+
+def test_orders_follow_their_office_into_another_region(shop):
+    from salesops.accounts.actions import save_org_unit
+    from salesops.core.dispatch import deliver_pending
+
+    org = shop.org
+    order = draft(shop)
+    office = org.a.office
+    office.parent = org.b.region
+    save_org_unit(office, actor=org.admin)
+    deliver_pending()
+    assert reload(order).region == org.b.region
+
+
+@pytest.mark.parametrize("role", ["finance", "warehouse"])
+def test_an_order_belongs_to_a_seller(shop, role):
+    org = shop.org
+    # The director manages the whole region, these users included: only their role disqualifies them.
+    with pytest.raises(ValidationError) as caught:
+        actions.create_order(
+            actor=org.a.user("regional_director"),
+            customer=org.a.customer,
+            warehouse=shop.warehouse,
+            owner=org.a.user(role),
+            lines=[{"product": shop.product, "quantity": "1"}],
+        )
+    assert "owner_id" in caught.value.message_dict
