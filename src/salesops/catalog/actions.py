@@ -15,7 +15,7 @@ from salesops.accounts.models import Role, User
 from salesops.catalog.models import DiscountLimit, PriceList, PriceListItem, Product, ProductLine
 from salesops.catalog.queries import may_edit_catalog
 from salesops.core import customfields
-from salesops.core.actions import apply_changes, save_changes
+from salesops.core.actions import apply_changes, refuse_unknown_fields, save_changes
 from salesops.core.events import record_event, snapshot
 from salesops.core.models import CustomFieldDefinition
 from salesops.customers.models import CustomerGroup
@@ -262,9 +262,7 @@ def create_product_line(*, actor: User, code: str, name: str, is_active: bool = 
 def update_product_line(line: ProductLine, *, actor: User, changes: dict[str, Any]) -> ProductLine:
     """Change a product line's code, name or active flag and record `product_line.updated` with what changed."""
     check_may_edit(actor)
-    unknown = set(changes) - set(LINE_FIELDS)
-    if unknown:
-        raise ValidationError({field: [_("This field cannot be changed.")] for field in unknown})
+    refuse_unknown_fields(changes, LINE_FIELDS)
     try:
         with transaction.atomic():
             locked = ProductLine.objects.select_for_update().get(pk=line.pk)
@@ -318,9 +316,7 @@ def create_product(
 def update_product(product: Product, *, actor: User, changes: dict[str, Any]) -> Product:
     """Apply a partial update (custom_fields merge into the stored ones) and record `product.updated`."""
     check_may_edit(actor)
-    unknown = set(changes) - set(PRODUCT_FIELDS)
-    if unknown:
-        raise ValidationError({ERROR_KEYS.get(f, f): [_("This field cannot be changed.")] for f in unknown})
+    refuse_unknown_fields(changes, PRODUCT_FIELDS, error_keys=ERROR_KEYS)
     try:
         with transaction.atomic():
             # Validate against the locked row, so a concurrent edit of another custom field is not overwritten.
@@ -395,9 +391,7 @@ def update_price_list(
     product's price before and after (null: not in the list)."""
     check_may_edit(actor)
     changes = changes or {}
-    unknown = set(changes) - set(PRICE_LIST_FIELDS)
-    if unknown:
-        raise ValidationError({ERROR_KEYS.get(f, f): [_("This field cannot be changed.")] for f in unknown})
+    refuse_unknown_fields(changes, PRICE_LIST_FIELDS, error_keys=ERROR_KEYS)
     with transaction.atomic():
         locked = PriceList.objects.select_for_update().get(pk=price_list.pk)
         errors: dict[str, list[str]] = {}

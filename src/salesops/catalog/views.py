@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salesops.catalog import actions
@@ -126,7 +127,11 @@ def product_create(request):
         else:
             messages.success(request, _("Product created."))
             return redirect("catalog:product_detail", product_id=product.pk)
-    return render(request, "catalog/product_form.html", {"form": form, "title": _("New product")})
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": _("New product"), "cancel_url": reverse("catalog:product_list")},
+    )
 
 
 @login_required
@@ -142,4 +147,8 @@ def product_edit(request, product_id: int):
         else:
             messages.success(request, _("Product saved."))
             return redirect("catalog:product_detail", product_id=product.pk)
-    return render(request, "catalog/product_form.html", {"form": form, "product": product, "title": str(product)})
+    return render(
+        request,
+        "form_page.html",
+        {"form": form, "title": str(product), "cancel_url": reverse("catalog:product_detail", args=[product.pk])},
+    )

@@ -4,7 +4,9 @@ Business documents have their own actions with their own rules; configuration ch
 record, because they change what people may see and do. These actions save and record the event together.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from salesops.core.events import changed_fields, record_event, snapshot
 
@@ -69,3 +71,11 @@ def save_changes(locked: models.Model, cleaned: dict, *, event_type: str, actor)
     if changed:
         record_event(event_type, locked, actor=actor, before=old, after=new)
     return changed
+
+
+def refuse_unknown_fields(changes: dict, allowed, *, error_keys: dict[str, str] | None = None) -> None:
+    """An update naming a field it may not change is refused as a whole, naming each such field."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        keys = error_keys or {}
+        raise ValidationError({keys.get(field, field): [_("This field cannot be changed.")] for field in unknown})

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from salesops.accounts.models import OrgUnit, Role, User
 from salesops.accounts.scopes import managed_paths, reachable_paths, sees_everything, within
 from salesops.core import customfields
-from salesops.core.actions import save_changes
+from salesops.core.actions import refuse_unknown_fields, save_changes
 from salesops.core.events import record_event, snapshot
 from salesops.core.models import CustomFieldDefinition
 from salesops.customers.credit_code import CreditCodeError, validate_credit_code
@@ -140,9 +140,7 @@ def create_customer(
 def update_customer(customer: Customer, *, actor: User, changes: dict[str, Any]) -> Customer:
     """Apply a partial update (custom_fields merge into the stored ones) and record `customer.updated`."""
     check_may_change(actor)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({field: [_("This field cannot be changed.")] for field in unknown})
+    refuse_unknown_fields(changes, EDITABLE_FIELDS)
     try:
         with transaction.atomic():
             # Validate against the locked row, so a concurrent edit of another custom field is not overwritten.

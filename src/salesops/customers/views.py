@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salesops.core.models import CustomFieldDefinition
@@ -127,7 +128,9 @@ def customer_create(request):
         else:
             messages.success(request, _("Customer created."))
             return redirect("customers:detail", customer_id=customer.pk)
-    return render(request, "customers/form.html", {"form": form, "title": _("New customer")})
+    return render(
+        request, "form_page.html", {"form": form, "title": _("New customer"), "cancel_url": reverse("customers:list")}
+    )
 
 
 def default_initial(user) -> dict:
@@ -148,7 +151,16 @@ def customer_edit(request, customer_id: int):
         else:
             messages.success(request, _("Customer saved."))
             return redirect("customers:detail", customer_id=customer.pk)
-    return render(request, "customers/form.html", {"form": form, "customer": customer, "title": customer.name})
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "customer": customer,
+            "title": customer.name,
+            "cancel_url": reverse("customers:detail", args=[customer.pk]),
+        },
+    )
 
 
 @login_required

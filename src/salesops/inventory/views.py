@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salesops.core.pages import filters_from_request, list_query_string
@@ -79,7 +80,7 @@ def stock_change_page(request, form_class, title: str, apply):
                 % {"available": level.available, "unit": level.product.unit},
             )
             return redirect("inventory:detail", level_id=level.pk)
-    return render(request, "inventory/form.html", {"form": form, "title": title})
+    return render(request, "form_page.html", {"form": form, "title": title, "cancel_url": reverse("inventory:list")})
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from salesops.accounts.models import User
 from salesops.catalog.models import Product
 from salesops.catalog.pricing import company_today, quotes_for
+from salesops.core.actions import refuse_unknown_fields
 from salesops.core.events import record_event, snapshot, to_json
 from salesops.core.scoping import for_user
 from salesops.customers.actions import may_assign_owner
@@ -260,9 +261,7 @@ def update_draft(order: SalesOrder, *, actor: User, changes: dict[str, Any]) -> 
     """Change a draft's warehouse, order discount or lines (replaced and re-priced as of today). Anything past
     draft is refused, so what an approver saw is what is confirmed. Records `order.updated`."""
     check_may_sell(actor)
-    unknown = set(changes) - set(EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError({field: [_("This field cannot be changed.")] for field in unknown})
+    refuse_unknown_fields(changes, EDITABLE_FIELDS)
     with transaction.atomic():
         locked = lock(order)
         if locked.status != OrderStatus.DRAFT:
