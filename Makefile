@@ -38,6 +38,7 @@ $(VENV)/.installed-test: requirements/test.txt $(VENV)/.installed
 	@touch $@
 
 demo: $(VENV)/.installed
+	@bash scripts/ensure-pdf.sh
 	$(BIN)/salesops setup-demo
 	$(BIN)/salesops serve --port $(PORT)
 
