@@ -197,3 +197,23 @@ class ScheduledRun(models.Model):
 
     def __str__(self):
         return f"{self.job} @ {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+class DocumentCounter(models.Model):
+    """The last number handed out per document series and year (shipments, invoices, credit notes, …).
+
+    Bumped with one conditional UPDATE inside the transaction that creates the document: the row lock serialises
+    concurrent creates until commit, and a rolled-back create gives its number back, so a series has no gaps.
+    """
+
+    series = models.CharField(_("series"), max_length=20)
+    year = models.PositiveIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("document counter")
+        verbose_name_plural = _("document counters")
+        constraints = [models.UniqueConstraint(fields=["series", "year"], name="unique_document_counter")]
+
+    def __str__(self):
+        return f"{self.series}-{self.year}: {self.last_number}"

@@ -326,7 +326,11 @@ def credit_problem(order: SalesOrder) -> str | None:
 
 
 def stock_lines(order: SalesOrder) -> list[StockLine]:
-    return [StockLine(line.product, order.warehouse, line.quantity) for line in order.lines.select_related("product")]
+    """What the order holds (or would hold) in its warehouse: each line's quantity not yet shipped or cancelled."""
+    lines = order.lines.select_related("product")
+    return [
+        StockLine(line.product, order.warehouse, line.remaining_quantity) for line in lines if line.remaining_quantity
+    ]
 
 
 def reserve_for(order: SalesOrder, *, actor) -> str | None:
@@ -437,15 +441,36 @@ def give_back_stock(order: SalesOrder, *, actor) -> None:
 
 
 def cancel_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
-    """Cancel a draft, submitted, held or confirmed order; reserved stock is released in the same transaction."""
+    """Cancel a draft, submitted, held or confirmed order; reserved stock is released in the same transaction.
+
+    A partially shipped order cannot be undone: cancelling it cancels its unshipped remainder (released to
+    stock, recorded as each line's `cancelled_quantity`) and the order becomes shipped for what went out."""
     check_may_sell(actor)
     comment = clean_comment(comment, required=False)
     with transaction.atomic():
         locked = lock(order)
+        if locked.status == OrderStatus.PARTIALLY_SHIPPED:
+            return cancel_remainder(locked, actor=actor, comment=comment)
         if OrderStatus.CANCELLED not in transition_targets(locked):
             raise ValidationError({"status": [_("This order can no longer be cancelled.")]})
         give_back_stock(locked, actor=actor)
         return transition(locked, OrderStatus.CANCELLED, actor=actor, reason=comment)
+
+
+def cancel_remainder(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
+    remainder = [(line, line.remaining_quantity) for line in order.lines.select_related("product")]
+    remainder = [(line, quantity) for line, quantity in remainder if quantity]
+    give_back_stock(order, actor=actor)
+    for line, quantity in remainder:
+        line.cancelled_quantity += quantity
+    OrderLine.objects.bulk_update([line for line, _quantity in remainder], ["cancelled_quantity"])
+    data = {"cancelled": line_quantities(remainder)}
+    return transition(order, OrderStatus.SHIPPED, actor=actor, reason=comment or _("Remainder cancelled."), data=data)
+
+
+def line_quantities(pairs: list[tuple[OrderLine, Decimal]]) -> list[dict]:
+    """(order line, quantity) pairs as event data."""
+    return to_json([{"line": line.position, "product": line.product.sku, "quantity": q} for line, q in pairs])
 
 
 def transition_targets(order: SalesOrder) -> frozenset[str]:

@@ -45,15 +45,16 @@ class OrderStatus(models.TextChoices):
 
 
 S = OrderStatus
-# From -> the statuses it may move to. Shipping, invoicing and payment add their transitions in later issues.
+# From -> the statuses it may move to. A second partial shipment keeps an order partially shipped (no transition);
+# cancelling a partially shipped order cancels its remainder and leaves it shipped for what went out.
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
     S.SUBMITTED: frozenset({S.CONFIRMED, S.ON_HOLD, S.REJECTED, S.CANCELLED}),
     S.ON_HOLD: frozenset({S.SUBMITTED, S.CONFIRMED, S.CANCELLED}),
-    S.CONFIRMED: frozenset({S.ON_HOLD, S.CANCELLED}),
-    S.PARTIALLY_SHIPPED: frozenset(),
-    S.SHIPPED: frozenset(),
-    S.INVOICED: frozenset(),
+    S.CONFIRMED: frozenset({S.ON_HOLD, S.CANCELLED, S.PARTIALLY_SHIPPED, S.SHIPPED}),
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED}),
+    S.SHIPPED: frozenset({S.INVOICED}),
+    S.INVOICED: frozenset({S.PAID}),
     S.PAID: frozenset(),
     S.REJECTED: frozenset(),
     S.CANCELLED: frozenset(),
@@ -133,6 +134,13 @@ class SalesOrder(TimeStampedModel):
     tax_amount = models.DecimalField(_("tax"), default=Decimal(0), **MONEY)
     total = models.DecimalField(_("total"), default=Decimal(0), **MONEY)
     prepayment_amount = models.DecimalField(_("prepayment"), default=Decimal(0), **MONEY)
+    prepayment_applied = models.DecimalField(
+        _("prepayment applied"),
+        default=Decimal(0),
+        help_text=_("The part of the prepayment already set against this order's invoices."),
+        **MONEY,
+    )
+    invoiced_amount = models.DecimalField(_("invoiced"), default=Decimal(0), **MONEY)
     hold_reason = models.CharField(_("hold reason"), max_length=1000, blank=True)
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -191,6 +199,14 @@ class SalesOrder(TimeStampedModel):
                 condition=Q(prepayment_amount__gte=0) & Q(prepayment_amount__lte=models.F("total")),
                 name="order_prepayment_range",
             ),
+            models.CheckConstraint(
+                condition=Q(prepayment_applied__gte=0) & Q(prepayment_applied__lte=models.F("prepayment_amount")),
+                name="order_prepayment_applied_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(invoiced_amount__gte=0) & Q(invoiced_amount__lte=models.F("total")),
+                name="order_invoiced_range",
+            ),
         ]
 
     def __str__(self):
@@ -202,8 +218,10 @@ class SalesOrder(TimeStampedModel):
 
     @property
     def open_amount(self) -> Decimal:
-        """What the customer still owes on this order: prepayment counts toward payment."""
-        return self.total - self.prepayment_amount
+        """What of this order is not yet invoiced nor covered by its unused prepayment: its share of credit
+        exposure while it is open (invoiced amounts are counted as receivables instead)."""
+        unused_prepayment = self.prepayment_amount - self.prepayment_applied
+        return max(self.total - self.invoiced_amount - unused_prepayment, Decimal("0.00"))
 
 
 class OrderLine(models.Model):
@@ -220,6 +238,11 @@ class OrderLine(models.Model):
     tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
     amount = models.DecimalField(_("amount"), **MONEY)
     tax_amount = models.DecimalField(_("tax"), **MONEY)
+    shipped_quantity = models.DecimalField(_("shipped"), default=Decimal(0), **QUANTITY)
+    cancelled_quantity = models.DecimalField(
+        _("cancelled"), default=Decimal(0), help_text=_("The unshipped remainder of a cancelled order."), **QUANTITY
+    )
+    invoiced_quantity = models.DecimalField(_("invoiced"), default=Decimal(0), **QUANTITY)
 
     class Meta:
         verbose_name = _("order line")
@@ -231,10 +254,81 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="order_line_discount_range"
             ),
+            models.CheckConstraint(
+                condition=Q(shipped_quantity__gte=0)
+                & Q(cancelled_quantity__gte=0)
+                & Q(shipped_quantity__lte=models.F("quantity") - models.F("cancelled_quantity")),
+                name="order_line_shipped_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(invoiced_quantity__gte=0) & Q(invoiced_quantity__lte=models.F("shipped_quantity")),
+                name="order_line_invoiced_range",
+            ),
         ]
 
     def __str__(self):
         return f"{self.order_id}/{self.position}: {self.product_id} × {self.quantity}"
+
+    @property
+    def remaining_quantity(self) -> Decimal:
+        """Still to ship: ordered, less shipped, less a cancelled remainder."""
+        return self.quantity - self.shipped_quantity - self.cancelled_quantity
+
+    @property
+    def net_amount(self) -> Decimal:
+        """The line's amount after the order discount, before tax (what a VAT invoice shows for it)."""
+        return money(self.amount * (100 - self.order.discount_percent) / 100)
+
+
+class Shipment(TimeStampedModel):
+    """Goods leaving a warehouse for one order: all or part of its remaining quantities.
+
+    Shipping consumes the order's reserved stock in the same transaction (inventory ledger `shipment` movements
+    with the shipment as source). Numbered SH-YYYY-NNNNNN without gaps.
+    """
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    order = models.ForeignKey(SalesOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="shipments")
+    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+")
+    shipped_at = models.DateTimeField(_("shipped at"), default=timezone.now)
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("shipped by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["-shipped_at", "-pk"]
+        indexes = [models.Index(fields=["shipped_at"], name="shipment_shipped_idx")]
+
+    def __str__(self):
+        return self.number
+
+
+class ShipmentLine(models.Model):
+    """A quantity of one order line in a shipment."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(
+        OrderLine, verbose_name=_("order line"), on_delete=models.PROTECT, related_name="shipment_lines"
+    )
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        ordering = ["shipment", "order_line__position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="shipment_line_quantity_positive"),
+            models.UniqueConstraint(fields=["shipment", "order_line"], name="unique_shipment_order_line"),
+        ]
+
+    def __str__(self):
+        return f"{self.shipment_id}: {self.product_id} × {self.quantity}"
 
 
 def transition(

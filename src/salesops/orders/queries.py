@@ -9,7 +9,7 @@ from salesops.accounts.models import Role, User
 from salesops.accounts.scopes import REMIT_ROLES, managed_paths, remit_path, sees_everything, under_paths
 from salesops.core.scoping import for_user, scope_for
 from salesops.customers.models import Customer
-from salesops.orders.models import OPEN_STATUSES, OrderStatus, SalesOrder
+from salesops.orders.models import OPEN_STATUSES, OrderStatus, SalesOrder, Shipment
 
 SELLING_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.REGIONAL_DIRECTOR}
 # Credit control may stop and release orders as well as the people who sell.
@@ -84,6 +84,25 @@ def may_release_hold(user: User, order: SalesOrder) -> bool:
     return sees_everything(user) or user.role in {Role.FINANCE, Role.RISK_OFFICER}
 
 
+def may_ship(user: User) -> bool:
+    """Warehouse staff (and administrators) ship goods."""
+    return user.is_authenticated and (sees_everything(user) or user.role == Role.WAREHOUSE)
+
+
+@scope_for(Shipment)
+def shipments_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """Whoever may see the order sees its shipments; warehouse staff also see every shipment that left a
+    warehouse of their region (long after the order itself has left their queue)."""
+    visible = Q(order__in=orders_for_user(SalesOrder.objects.all(), user).values("pk"))
+    if user.role == Role.WAREHOUSE and user.org_unit_id and user.org_unit.region is not None:
+        visible |= Q(warehouse__region=user.org_unit.region)
+    return queryset.filter(visible)
+
+
+def visible_shipments(user: User) -> QuerySet:
+    return for_user(Shipment.objects.select_related("order", "order__customer", "warehouse", "shipped_by"), user)
+
+
 def may_record_prepayment(user: User) -> bool:
     return user.is_authenticated and (sees_everything(user) or user.role == Role.FINANCE)
 
@@ -100,7 +119,11 @@ def open_orders_amount(customer: Customer, *, excluding: SalesOrder | None = Non
     queryset = SalesOrder.objects.filter(Q(status__in=OPEN_STATUSES) | Q(is_stock_reserved=True), customer=customer)
     if excluding is not None:
         queryset = queryset.exclude(pk=excluding.pk)
-    open_amount = ExpressionWrapper(F("total") - F("prepayment_amount"), output_field=DecimalField(max_digits=14))
+    # Invoiced parts are receivables already; an unused prepayment covers part of the rest (see open_amount).
+    open_amount = ExpressionWrapper(
+        F("total") - F("invoiced_amount") - F("prepayment_amount") + F("prepayment_applied"),
+        output_field=DecimalField(max_digits=14),
+    )
     value = queryset.aggregate(amount=Coalesce(Sum(open_amount), Decimal(0), output_field=DecimalField()))["amount"]
     return Decimal(value).quantize(Decimal("0.01"))
 

@@ -23,6 +23,11 @@ EXPECTED = {
     (S.ON_HOLD, S.CANCELLED),
     (S.CONFIRMED, S.ON_HOLD),
     (S.CONFIRMED, S.CANCELLED),
+    (S.CONFIRMED, S.PARTIALLY_SHIPPED),
+    (S.CONFIRMED, S.SHIPPED),
+    (S.PARTIALLY_SHIPPED, S.SHIPPED),
+    (S.SHIPPED, S.INVOICED),
+    (S.INVOICED, S.PAID),
 }
 ALL_PAIRS = list(itertools.product(S.values, S.values))
 
@@ -31,8 +36,11 @@ def test_the_table_declares_exactly_the_expected_transitions():
     declared = {(before, after) for before, targets in TRANSITIONS.items() for after in targets}
     assert declared == EXPECTED
     assert set(TRANSITIONS) == set(S.values)
-    # Shipping, invoicing and payment statuses exist but nothing leads into them yet.
-    assert not any(after in {S.PARTIALLY_SHIPPED, S.SHIPPED, S.INVOICED, S.PAID} for _before, after in declared)
+    # Once goods have left, an order can no longer be held, rejected or cancelled as a whole.
+    assert not any(
+        before in {S.PARTIALLY_SHIPPED, S.SHIPPED, S.INVOICED, S.PAID} and after in {S.ON_HOLD, S.CANCELLED, S.REJECTED}
+        for before, after in declared
+    )
 
 
 @pytest.mark.parametrize(("before", "after"), ALL_PAIRS)
