@@ -8,6 +8,7 @@ from salesops.core.api.rendering import renderer
 from salesops.customers.api import router as customers_router
 from salesops.inventory.api import router as inventory_router
 from salesops.orders.api import router as orders_router
+from salesops.orders.shipment_api import router as shipments_router
 
 api = SalesopsAPI(
     title="salesops API",
@@ -22,3 +23,4 @@ api.add_router("/", customers_router)
 api.add_router("/", catalog_router)
 api.add_router("/", inventory_router)
 api.add_router("/", orders_router)
+api.add_router("/", shipments_router)

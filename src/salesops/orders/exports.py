@@ -26,3 +26,22 @@ COLUMNS = [
 
 def orders_csv(queryset):
     return csv_response("orders.csv", COLUMNS, queryset.iterator(chunk_size=500))
+
+
+SHIPMENT_COLUMNS = [
+    ("id", lambda s: s.pk),
+    ("number", lambda s: s.number),
+    ("order", lambda s: s.order.number),
+    ("customer", lambda s: s.order.customer.name),
+    ("warehouse", lambda s: s.warehouse.code),
+    ("shipped_at", lambda s: s.shipped_at),
+    ("shipped_by", lambda s: s.shipped_by.username),
+    ("carrier", lambda s: s.carrier),
+    ("tracking_number", lambda s: s.tracking_number),
+    ("lines", lambda s: "; ".join(f"{line.product.sku} × {line.quantity.normalize():f}" for line in s.lines.all())),
+]
+
+
+def shipments_csv(queryset):
+    queryset = queryset.prefetch_related("lines__product")
+    return csv_response("shipments.csv", SHIPMENT_COLUMNS, queryset.iterator(chunk_size=500))

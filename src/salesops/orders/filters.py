@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 
 from salesops.core.querying import order
 from salesops.core.timezones import day_end, day_start
-from salesops.orders.ordering import DEFAULT_ORDERING, ORDERING
+from salesops.orders.ordering import DEFAULT_ORDERING, ORDERING, SHIPMENT_DEFAULT_ORDERING, SHIPMENT_ORDERING
 
 
 def filter_orders(queryset: QuerySet, filters) -> QuerySet:
@@ -19,3 +19,27 @@ def filter_orders(queryset: QuerySet, filters) -> QuerySet:
     if filters.created_to:
         queryset = queryset.filter(created_at__lt=day_end(filters.created_to))
     return order(queryset, filters.ordering, ORDERING, DEFAULT_ORDERING)
+
+
+def filter_shipments(queryset: QuerySet, filters) -> QuerySet:
+    if filters.q:
+        queryset = queryset.filter(
+            Q(number__icontains=filters.q)
+            | Q(order__number__icontains=filters.q)
+            | Q(order__customer__name__icontains=filters.q)
+        )
+    for field, path in (
+        ("order_id", "order_id"),
+        ("customer_id", "order__customer_id"),
+        ("warehouse_id", "warehouse_id"),
+        ("region_id", "order__region_id"),
+        ("owner_id", "order__owner_id"),
+    ):
+        value = getattr(filters, field)
+        if value is not None:
+            queryset = queryset.filter(**{path: value})
+    if filters.shipped_from:
+        queryset = queryset.filter(shipped_at__gte=day_start(filters.shipped_from))
+    if filters.shipped_to:
+        queryset = queryset.filter(shipped_at__lt=day_end(filters.shipped_to))
+    return order(queryset, filters.ordering, SHIPMENT_ORDERING, SHIPMENT_DEFAULT_ORDERING)

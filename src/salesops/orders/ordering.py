@@ -12,3 +12,12 @@ ORDERING = {
     "region": "region__name",
 }
 DEFAULT_ORDERING = "-created_at"
+
+SHIPMENT_ORDERING = {
+    "number": "number",
+    "shipped_at": "shipped_at",
+    "order": "order__number",
+    "customer": "order__customer__name",
+    "warehouse": "warehouse__code",
+}
+SHIPMENT_DEFAULT_ORDERING = "-shipped_at"

@@ -10,7 +10,7 @@ from salesops.core.api.listing import MAX_ID, ListParams, Text
 from salesops.core.querying import ordering_pattern
 from salesops.inventory.schemas import ProductRef, WarehouseRef
 from salesops.orders.models import OrderStatus
-from salesops.orders.ordering import ORDERING
+from salesops.orders.ordering import ORDERING, SHIPMENT_ORDERING
 
 QUANTITY_DESCRIPTION = 'Decimal above 0 with up to 3 places, sent as a string or a number (e.g. "12.5").'
 PERCENT_DESCRIPTION = "Percent from 0 to 100, up to 2 places."
@@ -31,6 +31,10 @@ class OrderLineOut(Schema):
     tax_rate: Decimal = Field(description="VAT as a fraction (0.13 = 13 %).")
     amount: Decimal = Field(description="After the line discount, before tax (CNY).")
     tax_amount: Decimal
+    id: int
+    shipped_quantity: Decimal
+    cancelled_quantity: Decimal = Field(description="The unshipped remainder of a cancelled order.")
+    invoiced_quantity: Decimal
 
 
 class OrderOut(Schema):
@@ -49,6 +53,7 @@ class OrderOut(Schema):
     tax_amount: Decimal
     total: Decimal = Field(description="CNY: subtotal - discount + tax, rounded half up to 0.01.")
     prepayment_amount: Decimal
+    invoiced_amount: Decimal = Field(description="CNY invoiced so far (tax included).")
     hold_reason: str
     is_stock_reserved: bool
     approval_reasons: list[str] = Field(description="Why the order needs approval (empty: it does not).")
@@ -109,3 +114,67 @@ class OrderFilters(ListParams):
     owner_id: int | None = Field(None, ge=1, le=MAX_ID)
     created_from: date | None = Field(None, description="Created on or after this date (company time zone).")
     created_to: date | None = Field(None, description="Created on or before this date (company time zone).")
+
+
+class OrderRef(Schema):
+    id: int
+    number: str
+
+
+class ShipmentLineOut(Schema):
+    order_line_id: int
+    product: ProductRef
+    quantity: Decimal
+
+
+class ShipmentOut(Schema):
+    id: int
+    number: str
+    order: OrderRef
+    customer: Ref
+    warehouse: WarehouseRef
+    shipped_at: datetime
+    shipped_by: UserRef
+    carrier: str
+    tracking_number: str
+    note: str
+    lines: list[ShipmentLineOut]
+
+    @staticmethod
+    def resolve_customer(shipment) -> object:
+        return shipment.order.customer
+
+    @staticmethod
+    def resolve_lines(shipment) -> list:
+        return list(shipment.lines.all())
+
+
+class ShipmentLineIn(Schema):
+    order_line_id: int = Field(ge=1, le=MAX_ID, description="A line of the order (`lines[].id` of the order).")
+    quantity: Decimal = Field(gt=0, lt=Decimal("1e10"), decimal_places=3, description=QUANTITY_DESCRIPTION)
+
+
+class ShipmentIn(Schema):
+    order_id: int = Field(ge=1, le=MAX_ID)
+    lines: list[ShipmentLineIn] | None = Field(
+        None, min_length=1, max_length=200, description="What to ship; omit to ship everything still to ship."
+    )
+    carrier: Text = Field("", max_length=100)
+    tracking_number: Text = Field("", max_length=100)
+    note: Text = Field("", max_length=500)
+
+
+class ShipmentFilters(ListParams):
+    ordering: str | None = Field(
+        None,
+        pattern=ordering_pattern(SHIPMENT_ORDERING),
+        description="Comma-separated fields; prefix - for descending.",
+    )
+    q: Text | None = Field(None, max_length=200, description="Matches the shipment or order number, or the customer.")
+    order_id: int | None = Field(None, ge=1, le=MAX_ID)
+    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    warehouse_id: int | None = Field(None, ge=1, le=MAX_ID)
+    region_id: int | None = Field(None, ge=1, le=MAX_ID, description="The order's region.")
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="The order's sales rep.")
+    shipped_from: date | None = Field(None, description="Shipped on or after this date (company time zone).")
+    shipped_to: date | None = Field(None, description="Shipped on or before this date (company time zone).")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from salesops.accounts.models import User
 from salesops.catalog.pricing import company_today
-from salesops.core.events import record_event, to_json
+from salesops.core.events import record_event
 from salesops.core.numbering import next_document_number
 from salesops.inventory.actions import StockLine, clean_quantity, ship_stock
 from salesops.orders.actions import clean_comment, line_quantities, lock
@@ -122,14 +122,12 @@ def ship_order(
             "shipment.created",
             shipment,
             actor=actor,
-            after=to_json(
-                {
-                    "order": locked.number,
-                    "warehouse": locked.warehouse.code,
-                    "carrier": carrier,
-                    "tracking": tracking_number,
-                }
-            ),
+            after={
+                "order": locked.pk,
+                "warehouse": locked.warehouse_id,
+                "carrier": carrier,
+                "tracking_number": tracking_number,
+            },
             data={"lines": line_quantities(quantities)},
         )
         complete = all(line.remaining_quantity == 0 for line in order_lines.values())

@@ -15,12 +15,21 @@ from salesops.core.scoping import get_for_user
 from salesops.core.timeline import timeline_entries
 from salesops.inventory.models import StockLevel
 from salesops.orders import actions
-from salesops.orders.exports import orders_csv
-from salesops.orders.filters import filter_orders
+from salesops.orders.exports import orders_csv, shipments_csv
+from salesops.orders.filters import filter_orders, filter_shipments
 from salesops.orders.forms import LineFormSet, OrderForm, add_action_errors
 from salesops.orders.models import TRANSITIONS, OrderStatus, SalesOrder
-from salesops.orders.queries import may_decide, may_hold, may_sell, visible_orders, waiting_for_approval
-from salesops.orders.schemas import OrderFilters
+from salesops.orders.queries import (
+    may_decide,
+    may_hold,
+    may_sell,
+    may_ship,
+    visible_orders,
+    visible_shipments,
+    waiting_for_approval,
+)
+from salesops.orders.schemas import OrderFilters, ShipmentFilters
+from salesops.orders.shipment_actions import SHIPPABLE, ship_order
 
 PAGE_SIZE = 25
 ACTIONS = {
@@ -40,8 +49,13 @@ def scoped_order(request, order_id: int) -> SalesOrder:
 @login_required
 def order_list(request):
     filters = filters_from_request(request, OrderFilters)
-    queue = request.GET.get("queue") == "approval"
-    base = waiting_for_approval(request.user) if queue else visible_orders(request.user)
+    queue = request.GET.get("queue")
+    if queue == "approval":
+        base = waiting_for_approval(request.user)
+    elif queue == "shipping":
+        base = visible_orders(request.user).filter(status__in=SHIPPABLE)
+    else:
+        queue, base = None, visible_orders(request.user)
     try:
         orders = filter_orders(base, filters)
     except InvalidParameter as exc:
@@ -56,6 +70,7 @@ def order_list(request):
         "queue": queue,
         "statuses": OrderStatus.choices,
         "can_sell": may_sell(request.user),
+        "can_ship": may_ship(request.user),
         "waiting_count": waiting_for_approval(request.user).count(),
         "query_string": list_query_string(request),
     }
@@ -166,6 +181,8 @@ def order_detail(request, order_id: int):
         {
             "order": order,
             "rows": rows,
+            "shipments": visible_shipments(request.user).filter(order=order),
+            "can_ship": may_ship(request.user) and order.status in SHIPPABLE,
             "actions": available_actions(request.user, order),
             "can_edit": may_sell(request.user) and order.status == OrderStatus.DRAFT,
             "timeline": timeline_entries(order),
@@ -190,3 +207,59 @@ def order_action(request, order_id: int, action: str):
             _("Order %(number)s is now %(status)s.") % {"number": order.number, "status": order.get_status_display()},
         )
     return redirect("orders:detail", order_id=order.pk)
+
+
+@login_required
+@require_POST
+def order_ship(request, order_id: int):
+    """The ship form on the order page: one quantity per line (blank or 0: not in this shipment)."""
+    order = scoped_order(request, order_id)
+    lines = []
+    for line in order.lines.all():
+        quantity = request.POST.get(f"quantity_{line.pk}", "").strip()
+        if quantity not in ("", "0"):
+            lines.append({"order_line_id": line.pk, "quantity": quantity})
+    try:
+        shipment = ship_order(
+            order,
+            actor=request.user,
+            lines=lines,
+            carrier=request.POST.get("carrier", ""),
+            tracking_number=request.POST.get("tracking_number", ""),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("orders:detail", order_id=order.pk)
+    messages.success(request, _("Shipment %(number)s recorded.") % {"number": shipment.number})
+    return redirect("orders:shipment_detail", shipment_id=shipment.pk)
+
+
+@login_required
+def shipment_list(request):
+    filters = filters_from_request(request, ShipmentFilters)
+    base = visible_shipments(request.user)
+    try:
+        shipments = filter_shipments(base, filters)
+    except InvalidParameter as exc:
+        messages.error(request, exc.message)
+        shipments = filter_shipments(base, ShipmentFilters())
+    if request.GET.get("format") == "csv":
+        return shipments_csv(shipments)
+    page = Paginator(shipments.prefetch_related("lines__product"), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": filters, "query_string": list_query_string(request)}
+    return render(request, "orders/shipment_list.html", context)
+
+
+@login_required
+def shipment_detail(request, shipment_id: int):
+    shipment = get_for_user(visible_shipments(request.user), request.user, pk=shipment_id)
+    return render(
+        request,
+        "orders/shipment_detail.html",
+        {
+            "shipment": shipment,
+            "lines": shipment.lines.select_related("product"),
+            "timeline": timeline_entries(shipment),
+        },
+    )
