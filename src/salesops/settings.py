@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "salesops.catalog",
     "salesops.inventory",
     "salesops.orders",
+    "salesops.billing",
     "salesops.web",
 ]
 

@@ -100,6 +100,24 @@ class Customer(CustomFieldsModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Kept by billing in the transaction of every invoice, credit note and payment, so that the credit check at
+    # order submission reads one row instead of summing invoice history.
+    receivable_balance = models.DecimalField(
+        _("open receivables"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        editable=False,
+        help_text=_("CNY still owed on issued invoices."),
+    )
+    credit_balance = models.DecimalField(
+        _("customer credit"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal(0),
+        editable=False,
+        help_text=_("CNY overpaid or credited and not yet set against an invoice."),
+    )
 
     class Meta:
         verbose_name = _("customer")
@@ -107,7 +125,11 @@ class Customer(CustomFieldsModel):
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"], name="customer_status_idx")]
         constraints = [
-            models.CheckConstraint(condition=models.Q(credit_limit__gte=0), name="credit_limit_not_negative")
+            models.CheckConstraint(condition=models.Q(credit_limit__gte=0), name="credit_limit_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(receivable_balance__gte=0) & models.Q(credit_balance__gte=0),
+                name="customer_balances_not_negative",
+            ),
         ]
 
     def __str__(self):

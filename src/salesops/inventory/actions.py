@@ -229,6 +229,28 @@ def ship_stock(lines: Iterable[StockLine], *, source: models.Model, actor) -> No
         record_event("stock.shipped", source, actor=actor, data={"lines": lines_data(lines)})
 
 
+def return_stock(lines: Iterable[StockLine], *, source: models.Model, actor) -> None:
+    """Goods a customer sent back come in again (a receipt whose source is the credit note)."""
+    lines = merged(lines)
+    with transaction.atomic():
+        for line in lines:
+            locks.change_on_hand(line.product.pk, line.warehouse.pk, line.quantity)
+        StockMovement.objects.bulk_create(
+            [
+                movement(
+                    line,
+                    StockMovement.Kind.RECEIPT,
+                    on_hand=line.quantity,
+                    reserved=Decimal(0),
+                    source=source,
+                    actor=actor,
+                )
+                for line in lines
+            ]
+        )
+        record_event("stock.returned", source, actor=actor, data={"lines": lines_data(lines)})
+
+
 def receive_stock(*, product: Product, warehouse: Warehouse, quantity, actor: User, note: str = "") -> StockLevel:
     """Goods in: on hand grows by `quantity`."""
     check_stock_keeper(actor)

@@ -108,9 +108,9 @@ def may_record_prepayment(user: User) -> bool:
 
 
 def open_receivables(customer: Customer) -> Decimal:
-    """What the customer owes on invoices not yet paid. Always 0 until billing exists: the billing issue will
-    supply it (invoices minus credit notes minus payments), and credit exposure picks it up from here."""
-    return Decimal(0)
+    """What the customer owes on issued invoices, less credit it holds (overpayments, credit notes not yet
+    set against an invoice). Billing keeps both balances on the customer row, so this reads no history."""
+    return customer.receivable_balance - customer.credit_balance
 
 
 def open_orders_amount(customer: Customer, *, excluding: SalesOrder | None = None) -> Decimal:
