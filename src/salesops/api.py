@@ -1,6 +1,7 @@
 """The /api/v1 API: one NinjaAPI, each app contributes a router."""
 
 from salesops.accounts.auth import ApiKeyAuth, SessionAuth
+from salesops.billing.api import router as billing_router
 from salesops.catalog.api import router as catalog_router
 from salesops.core.api.errors import install_error_handlers
 from salesops.core.api.openapi import SalesopsAPI
@@ -24,3 +25,4 @@ api.add_router("/", catalog_router)
 api.add_router("/", inventory_router)
 api.add_router("/", orders_router)
 api.add_router("/", shipments_router)
+api.add_router("/", billing_router)

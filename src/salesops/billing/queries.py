@@ -27,6 +27,7 @@ from salesops.customers.queries import customers_for_user
 
 NO_BILLING_ACCESS = {Role.WAREHOUSE, Role.SUPPLIER, Role.STORE_SUPERVISOR}
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 BUCKETS = ("current", "days_1_30", "days_31_60", "days_61_90", "days_over_90")
 
@@ -161,7 +162,7 @@ def aging(invoices: QuerySet, as_of: datetime.date) -> Aging:
             customer_name=row["customer__name"],
             region_name=row["customer__region__name"],
             oldest_due_date=row["oldest_due_date"],
-            **{bucket: row[bucket] for bucket in BUCKETS},
+            **{bucket: Decimal(row[bucket]).quantize(CENT) for bucket in BUCKETS},
         )
         for row in rows
     ]
