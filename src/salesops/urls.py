@@ -16,6 +16,7 @@ urlpatterns = [
     path("catalog/", include("salesops.catalog.urls")),
     path("stock/", include("salesops.inventory.urls")),
     path("orders/", include("salesops.orders.urls")),
+    path("billing/", include("salesops.billing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

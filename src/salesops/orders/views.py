@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesops.accounts.models import Role
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
@@ -22,6 +23,7 @@ from salesops.orders.models import TRANSITIONS, OrderStatus, SalesOrder
 from salesops.orders.queries import (
     may_decide,
     may_hold,
+    may_record_prepayment,
     may_sell,
     may_ship,
     visible_orders,
@@ -183,6 +185,10 @@ def order_detail(request, order_id: int):
             "rows": rows,
             "shipments": visible_shipments(request.user).filter(order=order),
             "can_ship": may_ship(request.user) and order.status in SHIPPABLE,
+            # Finance invoices what was shipped (the invoice itself is billing's business).
+            "can_invoice": may_record_prepayment(request.user)
+            and any(line.shipped_quantity > line.invoiced_quantity for line in lines),
+            "invoices": order.invoices.all() if request.user.role != Role.WAREHOUSE else [],
             "actions": available_actions(request.user, order),
             "can_edit": may_sell(request.user) and order.status == OrderStatus.DRAFT,
             "timeline": timeline_entries(order),
