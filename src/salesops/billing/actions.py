@@ -30,6 +30,7 @@ from salesops.billing.models import (
 )
 from salesops.billing.queries import balances_at, may_bill
 from salesops.catalog.pricing import company_today
+from salesops.core import clock
 from salesops.core.events import record_event, to_json
 from salesops.core.numbering import next_document_number
 from salesops.customers.models import Customer
@@ -228,6 +229,7 @@ def issue_invoice(order: SalesOrder, *, actor: User) -> Invoice:
             tax_amount=tax,
             total=net + tax,
             issued_by=actor,
+            issued_at=clock.now(),
         )
         for line in lines:
             line.invoice = invoice
@@ -536,7 +538,7 @@ def confirm_correction(request: CorrectionRequest, *, actor: User, comment: str 
         if sum((line.net_amount + line.tax_amount for line in current), ZERO) != locked.total:
             raise ValidationError({"status": [_("The invoice changed since this request was made; ask again.")]})
         today = company_today()
-        locked.status, locked.decided_by, locked.decided_at = CorrectionRequest.Status.CONFIRMED, actor, timezone.now()
+        locked.status, locked.decided_by, locked.decided_at = CorrectionRequest.Status.CONFIRMED, actor, clock.now()
         locked.decision_comment = comment
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
         record_event(
@@ -594,7 +596,7 @@ def reject_correction(request: CorrectionRequest, *, actor: User, comment: str) 
     comment = clean_comment(comment, required=True, message=_("Say why the correction is rejected."))
     with transaction.atomic():
         locked = lock_request(request, actor)
-        locked.status, locked.decided_by, locked.decided_at = CorrectionRequest.Status.REJECTED, actor, timezone.now()
+        locked.status, locked.decided_by, locked.decided_at = CorrectionRequest.Status.REJECTED, actor, clock.now()
         locked.decision_comment = comment
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
         record_event(

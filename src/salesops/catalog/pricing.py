@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import F, Q
-from django.utils import timezone
 
 from salesops.accounts.models import User
 from salesops.catalog.models import DiscountLimit, PriceList, PriceListItem, Product
-from salesops.core.timezones import company_zone
+from salesops.core import clock
 from salesops.customers.models import Customer
 
 
@@ -44,7 +43,7 @@ class PriceQuote:
 
 
 def company_today() -> datetime.date:
-    return timezone.localdate(timezone=company_zone())
+    return clock.today()
 
 
 def valid_items(product_ids: list[int], group_id: int | None, on: datetime.date):

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
+from salesops.core import clock
 from salesops.core.dispatch import dispatch_events
 from salesops.core.handlers import handlers_for
 from salesops.core.models import Event, EventDelivery
@@ -50,6 +51,7 @@ def record_event(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=(getattr(actor, "get_username", lambda: "")() or "system")[:255],
         payload=payload,
+        occurred_at=clock.now(),
     )
     deliveries = [EventDelivery(event=event, handler=handler.name) for handler in handlers_for(event_type)]
     if deliveries:

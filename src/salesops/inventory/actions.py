@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from salesops.accounts.models import User
 from salesops.catalog.models import Product
+from salesops.core import clock
 from salesops.core.events import record_event, to_json
 from salesops.inventory import locks
 from salesops.inventory.models import SafetyStock, StockLevel, StockMovement, Warehouse
@@ -82,6 +83,7 @@ def movement(
         source_id=source_id,
         note=note,
         actor=actor if getattr(actor, "pk", None) else None,
+        created_at=clock.now(),
     )
 
 

@@ -12,12 +12,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesops.accounts.models import User
 from salesops.catalog.models import Product
 from salesops.catalog.pricing import company_today, quotes_for
+from salesops.core import clock
 from salesops.core.actions import refuse_unknown_fields
 from salesops.core.events import record_event, snapshot, to_json
 from salesops.core.scoping import for_user
@@ -411,7 +411,7 @@ def approve_order(order: SalesOrder, *, actor: User, comment: str = "") -> Sales
     with transaction.atomic():
         locked = lock(order)
         check_decision(locked, actor)
-        locked.approved_by, locked.decided_at, locked.decision_comment = actor, timezone.now(), comment
+        locked.approved_by, locked.decided_at, locked.decision_comment = actor, clock.now(), comment
         locked.save(update_fields=["approved_by", "decided_at", "decision_comment", "updated_at"])
         record_event("order.approved", locked, actor=actor, after={"decision_comment": comment})
         # Credit may have changed while the order waited (a freeze, other orders confirmed): check it again.
@@ -427,7 +427,7 @@ def reject_order(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
     with transaction.atomic():
         locked = lock(order)
         check_decision(locked, actor)
-        locked.approved_by, locked.decided_at, locked.decision_comment = actor, timezone.now(), comment
+        locked.approved_by, locked.decided_at, locked.decision_comment = actor, clock.now(), comment
         locked.save(update_fields=["approved_by", "decided_at", "decision_comment", "updated_at"])
         give_back_stock(locked, actor=actor)
         return transition(locked, OrderStatus.REJECTED, actor=actor, reason=comment)

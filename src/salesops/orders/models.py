@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesops.accounts.models import OrgUnit
 from salesops.catalog.models import Product
+from salesops.core import clock
 from salesops.core.events import record_event
 from salesops.core.models import TimeStampedModel
 from salesops.customers.models import Customer
@@ -346,7 +347,7 @@ def transition(
                 ]
             }
         )
-    now = timezone.now()
+    now = clock.now()
     order.status = to
     fields = ["status", "hold_reason", "held_by", "updated_at"]
     order.hold_reason = reason[:1000] if to == OrderStatus.ON_HOLD else ""

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from salesops.accounts.models import User
 from salesops.catalog.pricing import company_today
+from salesops.core import clock
 from salesops.core.events import record_event
 from salesops.core.numbering import next_document_number
 from salesops.inventory.actions import StockLine, clean_quantity, ship_stock
@@ -103,6 +104,7 @@ def ship_order(
             tracking_number=tracking_number,
             note=note,
             shipped_by=actor,
+            shipped_at=clock.now(),
         )
         ShipmentLine.objects.bulk_create(
             [
