@@ -77,7 +77,11 @@ def load_demo_organisation() -> list[DemoLogin]:
             counter += 1
             manager = make_user(f"manager_{office_code}", Role.SALES_MANAGER, team, person_name(counter) + "（经理）")
             OrgUnit.objects.filter(pk=team.pk).update(manager=manager)
-            for number in (1, 2):
+            # 40 reps: five in every other office, four in the rest.
+            offices_done = OrgUnit.objects.filter(
+                kind=OrgUnit.Kind.TEAM, code__endswith="-team1", pk__lt=team.pk
+            ).count()
+            for number in range(1, 5 + (offices_done % 2)):
                 counter += 1
                 make_user(f"rep_{office_code}{number}", Role.SALES_REP, team, person_name(counter))
             make_user(f"store_{office_code}", Role.STORE_SUPERVISOR, office, f"{office_name[:2]}门店主管")

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,12 +65,14 @@ def lock_customer(customer_id: int) -> Customer:
 
 
 def change_balances(customer: Customer, *, receivable: Decimal = ZERO, credit: Decimal = ZERO) -> None:
-    """Move the customer's denormalised balances (locked by the caller) by the given amounts."""
-    Customer.objects.filter(pk=customer.pk).update(
-        receivable_balance=F("receivable_balance") + receivable, credit_balance=F("credit_balance") + credit
-    )
+    """Move the customer's denormalised balances by the given amounts. The caller holds the customer's row lock
+    and read it under that lock, so the new values are computed here in Decimal and written as they are (an
+    SQL `balance + x` would be floating point on SQLite)."""
     customer.receivable_balance += receivable
     customer.credit_balance += credit
+    Customer.objects.filter(pk=customer.pk).update(
+        receivable_balance=customer.receivable_balance, credit_balance=customer.credit_balance
+    )
 
 
 # --- settlement ------------------------------------------------------------------------------------------------

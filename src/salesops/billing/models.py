@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from salesops.accounts.models import OrgUnit
 from salesops.catalog.models import Product
-from salesops.core.models import TimeStampedModel
+from salesops.core.models import MONEY_SLACK, TimeStampedModel
 from salesops.customers.models import Customer
 from salesops.inventory.models import QUANTITY
 from salesops.orders.models import MONEY, OrderLine, SalesOrder
@@ -78,11 +78,15 @@ class Invoice(TimeStampedModel):
             models.Index(fields=["settled_on"], name="invoice_settled_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(total=F("net_amount") + F("tax_amount")), name="invoice_total_sum"),
+            models.CheckConstraint(
+                condition=Q(total__lte=F("net_amount") + F("tax_amount") + MONEY_SLACK)
+                & Q(total__gte=F("net_amount") + F("tax_amount") - MONEY_SLACK),
+                name="invoice_total_sum",
+            ),
             models.CheckConstraint(
                 condition=Q(credited_amount__gte=0)
                 & Q(settled_amount__gte=0)
-                & Q(total__gte=F("credited_amount") + F("settled_amount")),
+                & Q(total__gte=F("credited_amount") + F("settled_amount") - MONEY_SLACK),
                 name="invoice_balance_not_negative",
             ),
         ]
@@ -179,7 +183,11 @@ class CorrectionRequest(TimeStampedModel):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=Q(total__gt=0), name="correction_total_positive"),
-            models.CheckConstraint(condition=Q(total=F("net_amount") + F("tax_amount")), name="correction_total_sum"),
+            models.CheckConstraint(
+                condition=Q(total__lte=F("net_amount") + F("tax_amount") + MONEY_SLACK)
+                & Q(total__gte=F("net_amount") + F("tax_amount") - MONEY_SLACK),
+                name="correction_total_sum",
+            ),
         ]
 
     def __str__(self):
@@ -243,7 +251,8 @@ class CreditNote(TimeStampedModel):
         ordering = ["-issue_date", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(unapplied_amount__gte=0) & Q(unapplied_amount__lte=F("total") - F("invoice_amount")),
+                condition=Q(unapplied_amount__gte=0)
+                & Q(unapplied_amount__lte=F("total") - F("invoice_amount") + MONEY_SLACK),
                 name="credit_note_unapplied_range",
             ),
             models.CheckConstraint(

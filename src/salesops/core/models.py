@@ -1,6 +1,7 @@
 """Platform models every domain app builds on: the event outbox, custom fields, idempotency and job runs."""
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +10,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from salesops.core import clock, customfields
+
+# SQLite keeps decimals as binary floating point, so a CHECK that adds or subtracts columns can fail by a rounding
+# hair (0.3 - 0.1 < 0.2). Constraints that do arithmetic allow this much slack: less than a cent or a thousandth
+# of a unit, so on PostgreSQL (exact numerics) they still forbid every value the columns can hold.
+MONEY_SLACK = models.Value(Decimal("0.001"))
+QUANTITY_SLACK = models.Value(Decimal("0.0001"))
 
 
 class TimeStampedModel(models.Model):

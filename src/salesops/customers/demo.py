@@ -28,15 +28,18 @@ def demo_credit_code(rng: random.Random, division: str) -> str:
     return complete_credit_code("91" + division + body)
 
 
-def load_demo_customers(per_rep: int = 4, seed: int = 2026) -> int:
-    """Give every demo rep `per_rep` customers in their office; returns how many were created."""
+def load_demo_customers(per_rep: int = 4, seed: int = 2026, total: int | None = None) -> int:
+    """Give every demo rep `per_rep` customers in their office (or share `total` customers out among the reps);
+    returns how many were created."""
     if Customer.objects.exists():
         return 0
     rng = random.Random(seed)
     created = 0
-    for rep in User.objects.filter(role=Role.SALES_REP).select_related("org_unit").order_by("username"):
+    reps = list(User.objects.filter(role=Role.SALES_REP).select_related("org_unit").order_by("username"))
+    for index, rep in enumerate(reps):
         office = rep.org_unit.ancestor_of_kind(OrgUnit.Kind.OFFICE)
-        for _ in range(per_rep):
+        count = per_rep if total is None else total // len(reps) + (index < total % len(reps))
+        for _ in range(count):
             city = office.name[:2]
             name = f"{city}{rng.choice(PREFIXES)}{rng.choice(PREFIXES)}{rng.choice(TRADES)}{rng.choice(SUFFIXES)}"
             code = demo_credit_code(rng, DIVISIONS.get(office.code, "310115"))

@@ -18,7 +18,7 @@ from salesops.accounts.models import OrgUnit
 from salesops.catalog.models import Product
 from salesops.core import clock
 from salesops.core.events import record_event
-from salesops.core.models import TimeStampedModel
+from salesops.core.models import QUANTITY_SLACK, TimeStampedModel
 from salesops.customers.models import Customer
 from salesops.inventory.models import QUANTITY, Warehouse
 
@@ -258,7 +258,7 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(shipped_quantity__gte=0)
                 & Q(cancelled_quantity__gte=0)
-                & Q(shipped_quantity__lte=models.F("quantity") - models.F("cancelled_quantity")),
+                & Q(shipped_quantity__lte=models.F("quantity") - models.F("cancelled_quantity") + QUANTITY_SLACK),
                 name="order_line_shipped_range",
             ),
             models.CheckConstraint(

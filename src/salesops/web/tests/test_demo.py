@@ -30,3 +30,40 @@ def test_demo_company_loads_once_and_adds_up(db):
     assert PriceListItem.objects.count() == 2 * Product.objects.count()
     ledger = StockMovement.objects.aggregate(total=Sum("on_hand_change"))["total"]
     assert ledger == StockLevel.objects.aggregate(total=Sum("on_hand"))["total"]
+
+
+def test_the_demo_history_replays_a_consistent_past_with_late_payers(db):
+    from datetime import timedelta
+
+    from salesops.billing.models import CreditNote, Invoice, MonthEndReceivable, Payment, Settlement
+    from salesops.core import clock
+    from salesops.core.models import Event
+    from salesops.orders.models import SalesOrder
+    from salesops.web.demo_history import load_demo_history
+
+    load_demo_organisation()
+    load_demo_customers(total=60)
+    load_demo_catalog(products_per_line=4)
+    load_demo_stock()
+
+    report = load_demo_history(days=120, orders_per_day=1.5)
+
+    assert report.orders == SalesOrder.objects.count() > 80
+    assert report.invoices == Invoice.objects.count() > 50 and report.payments == Payment.objects.count() > 20
+    assert load_demo_history(days=120) is None  # loads once
+    today = clock.today()
+    first = SalesOrder.objects.order_by("created_at").first().created_at
+    assert today - timedelta(days=121) <= first.date() < today - timedelta(days=100)
+    assert Event.objects.filter(type="order.created").order_by("occurred_at").first().occurred_at == first
+    overdue = Invoice.objects.filter(status="open", due_date__lt=today)
+    assert overdue.exists()  # late payers leave overdue invoices
+    assert MonthEndReceivable.objects.filter(days_past_due__gt=0).exists()
+    # The books balance: receivables = invoices - credit notes - payments (prepayments included).
+    customers = Customer.objects.aggregate(receivable=Sum("receivable_balance"), credit=Sum("credit_balance"))
+    invoiced = Invoice.objects.aggregate(total=Sum("total"))["total"]
+    credited = CreditNote.objects.aggregate(total=Sum("total"))["total"] or 0
+    paid = Payment.objects.aggregate(total=Sum("amount"))["total"]
+    prepaid = Settlement.objects.filter(source="prepayment").aggregate(total=Sum("amount"))["total"] or 0
+    assert customers["receivable"] - customers["credit"] == invoiced - credited - paid - prepaid
+    ledger = StockMovement.objects.aggregate(total=Sum("on_hand_change"))["total"]
+    assert ledger == StockLevel.objects.aggregate(total=Sum("on_hand"))["total"]

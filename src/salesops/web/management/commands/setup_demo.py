@@ -7,10 +7,8 @@ from django.contrib.staticfiles.finders import get_finders
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from salesops.accounts.demo import DEMO_PASSWORD, load_demo_organisation
-from salesops.catalog.demo import load_demo_catalog
-from salesops.customers.demo import load_demo_customers
-from salesops.inventory.demo import load_demo_stock
+from salesops.accounts.demo import DEMO_PASSWORD
+from salesops.web.demo_company import load_demo_company
 
 
 def newest_static_source() -> float:
@@ -27,22 +25,14 @@ def static_is_current() -> bool:
 
 
 class Command(BaseCommand):
-    help = "Prepare the embedded demo: database, static files, demo users and customers."
+    help = "Prepare the embedded demo: database, static files and the demo company (see demo-data)."
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         if not static_is_current():
             self.stdout.write("Collecting static files...")
             call_command("collectstatic", interactive=False, verbosity=0)
-        logins = load_demo_organisation()
-        for label, loader in (
-            ("customers", load_demo_customers),
-            ("products", load_demo_catalog),
-            ("opening stock receipts", load_demo_stock),
-        ):
-            created = loader()
-            if created:
-                self.stdout.write(f"Created {created} demo {label}.")
+        logins = load_demo_company(say=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<18} {login.where}")
