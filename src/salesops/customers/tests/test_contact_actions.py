@@ -10,7 +10,6 @@ from django.db import IntegrityError, transaction
 from salesops.core.events import snapshot
 from salesops.core.models import Event
 from salesops.customers.contact_actions import (
-    create_address,
     create_contact,
     deactivate_contact,
     delete_address,
@@ -104,7 +103,10 @@ def test_update_switches_the_primary_contact(org):
     assert list(Contact.objects.filter(is_primary=True).values_list("pk", flat=True)) == [second.pk]
     assert events_of(second)[-1] == (
         "contact.updated",
-        {"before": {"is_primary": False, "job_title": "采购经理"}, "after": {"is_primary": True, "job_title": "总经理"}},
+        {
+            "before": {"is_primary": False, "job_title": "采购经理"},
+            "after": {"is_primary": True, "job_title": "总经理"},
+        },
     )
     assert events_of(first)[-1][0] == "contact.updated"
 
@@ -328,6 +330,8 @@ def test_the_database_refuses_out_of_range_coordinates_and_two_defaults(org):
 def test_address_one_line_does_not_repeat_a_municipality(org):
     rep = org.a.user("sales_rep")
     shanghai = add_address(org.a.customer, rep)
-    hangzhou = add_address(org.a.customer, rep, province="浙江省", city="杭州市", district="西湖区", street="文三路 1 号")
+    hangzhou = add_address(
+        org.a.customer, rep, province="浙江省", city="杭州市", district="西湖区", street="文三路 1 号"
+    )
     assert shanghai.one_line() == "上海市浦东新区张江路 88 号"
     assert hangzhou.one_line() == "浙江省杭州市西湖区文三路 1 号"
