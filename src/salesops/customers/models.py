@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from salesops.accounts.models import OrgUnit
 from salesops.core.models import CustomFieldsModel, TimeStampedModel
+from salesops.customers.phones import display_phone, tel_uri
 
 
 class CustomerGroup(TimeStampedModel):
@@ -193,6 +194,18 @@ class Contact(CustomFieldsModel):
     def __str__(self):
         return self.name
 
+    @property
+    def mobile_phone_display(self) -> str:
+        return display_phone(self.mobile_phone)
+
+    @property
+    def mobile_phone_uri(self) -> str:
+        return tel_uri(self.mobile_phone) if self.mobile_phone else ""
+
+    @property
+    def office_phone_uri(self) -> str:
+        return tel_uri(self.office_phone) if self.office_phone else ""
+
 
 class CustomerAddress(TimeStampedModel):
     """A billing or shipping address of a customer, with optional WGS-84 (GPS) coordinates.
@@ -255,6 +268,14 @@ class CustomerAddress(TimeStampedModel):
         """The address as written in China, largest unit first; a municipality is not repeated as its city."""
         parts = [self.province] if self.province != self.city else []
         return "".join([*parts, self.city, self.district, self.street])
+
+    @property
+    def recipient_phone_display(self) -> str:
+        return display_phone(self.recipient_phone)
+
+    @property
+    def recipient_phone_uri(self) -> str:
+        return tel_uri(self.recipient_phone) if self.recipient_phone else ""
 
     @property
     def map_url(self) -> str | None:

@@ -64,6 +64,13 @@ def tel_uri(phone: str) -> str:
     return f"tel:{prefix}{digits}" + (f",{extension}" if extension else "")
 
 
+def display_phone(phone: str) -> str:
+    """138 1234 5678 for a stored mobile number (how people read one); other numbers as they were typed."""
+    if MOBILE.match(phone or ""):
+        return f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+    return phone
+
+
 def normalize_email(raw: str) -> str:
     """A syntactically valid address; the domain is lowercased (the part before @ may be case-sensitive)."""
     text = (raw or "").strip()

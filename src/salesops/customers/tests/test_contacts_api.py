@@ -339,3 +339,37 @@ def test_no_body_makes_the_create_endpoints_fail_with_a_500(org, rep_client, pay
     for url in ("/api/v1/contacts", f"/api/v1/customers/{org.a.customer.pk}/addresses"):
         response = post_json(rep_client, url, payload)
         assert response.status_code < 500, response.content
+
+
+def test_contacts_take_custom_fields_in_the_api_schema_filters_export_and_form(org, rep_client):
+    from salesops.core.models import CustomFieldDefinition
+
+    CustomFieldDefinition.objects.create(
+        model="customers.contact", name="birthday", label="生日", label_en="Birthday", field_type="date"
+    )
+    CustomFieldDefinition.objects.create(
+        model="customers.contact", name="decision_maker", label="决策人", field_type="boolean", is_required=True
+    )
+    base = {"customer_id": org.a.customer.pk, "name": "王伟"}
+
+    missing = post_json(rep_client, "/api/v1/contacts", base)
+    created = post_json(
+        rep_client, "/api/v1/contacts", {**base, "custom_fields": {"birthday": "1980-05-01", "decision_maker": "是"}}
+    )
+    other = post_json(
+        rep_client, "/api/v1/contacts", {**base, "name": "李娜", "custom_fields": {"decision_maker": False}}
+    )
+
+    assert missing.status_code == 422
+    assert set(missing.json()["error"]["fields"]) == {"custom_fields.decision_maker"}
+    assert created.json()["custom_fields"] == {"birthday": "1980-05-01", "decision_maker": True}
+    assert other.status_code == 201
+    deciders = rep_client.get("/api/v1/contacts?cf_decision_maker=true").json()["results"]
+    assert [row["name"] for row in deciders] == ["王伟"]
+    assert rep_client.get("/api/v1/contacts?cf_birthday__gte=abc").status_code == 400
+    export = b"".join(rep_client.get("/api/v1/contacts/export.csv").streaming_content).decode("utf-8-sig")
+    assert export.splitlines()[0].endswith(",生日,决策人")
+    schema = rep_client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ContactIn"]
+    assert set(schema["properties"]["custom_fields"]["properties"]) == {"birthday", "decision_maker"}
+    form = rep_client.get(f"/customers/{org.a.customer.pk}/contacts/new/").context["form"]
+    assert {"cf_birthday", "cf_decision_maker"} <= set(form.fields)
