@@ -228,16 +228,38 @@ def clean_address(values: dict[str, Any], *, instance: CustomerAddress | None) -
     return cleaned
 
 
+def clear_flag(queryset: models.QuerySet, field: str, *, event_type: str, actor: User, keep=None) -> None:
+    """Unset the boolean `field` on the rows of `queryset` that have it (other than `keep`), each with its event:
+    how the previous primary contact or default address gives way to a new one."""
+    previous = queryset.select_for_update().filter(**{field: True})
+    if keep is not None and keep.pk:
+        previous = previous.exclude(pk=keep.pk)
+    for row in previous:
+        save_changes(row, {field: False}, event_type=event_type, actor=actor)
+
+
+def clean_new(actor: User, customer, values: dict[str, Any], clean) -> tuple[Customer, dict[str, Any]]:
+    """For a new contact or address: the customer (if the actor may see it) and the cleaned values, or one
+    ValidationError naming every field at fault, `customer_id` included."""
+    check_may_change(actor)
+    errors: dict[str, list[str]] = {}
+    customer = visible_customer(actor, customer, errors)
+    try:
+        cleaned = clean(values, instance=None)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return customer, cleaned
+
+
 # --- contacts ------------------------------------------------------------------------------------------------
 
 
 def clear_primary(customer: Customer, *, actor: User, keep: Contact | None) -> None:
     """Make the customer's current primary contact (other than `keep`) an ordinary one, with its event."""
-    previous = Contact.objects.select_for_update().filter(customer=customer, is_primary=True)
-    if keep is not None and keep.pk:
-        previous = previous.exclude(pk=keep.pk)
-    for contact in previous:
-        save_changes(contact, {"is_primary": False}, event_type="contact.updated", actor=actor)
+    contacts = Contact.objects.filter(customer=customer)
+    clear_flag(contacts, "is_primary", event_type="contact.updated", actor=actor, keep=keep)
 
 
 def primary_taken() -> ValidationError:
@@ -261,9 +283,6 @@ def create_contact(
 ) -> Contact:
     """Add a contact to a customer and record `contact.created`; making it primary demotes the previous primary
     contact in the same transaction (recorded as `contact.updated`)."""
-    check_may_change(actor)
-    errors: dict[str, list[str]] = {}
-    customer = visible_customer(actor, customer, errors)
     values = {
         "name": name,
         "job_title": job_title,
@@ -276,12 +295,7 @@ def create_contact(
         "notes": notes,
         "custom_fields": custom_fields or {},
     }
-    try:
-        cleaned = clean_contact(values, instance=None)
-    except ValidationError as exc:
-        raise ValidationError({**errors, **exc.message_dict}) from None
-    if errors:
-        raise ValidationError(errors)
+    customer, cleaned = clean_new(actor, customer, values, clean_contact)
     try:
         with transaction.atomic():
             customer = lock_customer(customer)
@@ -332,11 +346,8 @@ def deactivate_contact(contact: Contact, *, actor: User) -> Contact:
 
 def clear_default(customer: Customer, kind: str, *, actor: User, keep: CustomerAddress | None) -> None:
     """Make the customer's current default address of `kind` (other than `keep`) an ordinary one, with its event."""
-    previous = CustomerAddress.objects.select_for_update().filter(customer=customer, kind=kind, is_default=True)
-    if keep is not None and keep.pk:
-        previous = previous.exclude(pk=keep.pk)
-    for address in previous:
-        save_changes(address, {"is_default": False}, event_type="address.updated", actor=actor)
+    addresses = CustomerAddress.objects.filter(customer=customer, kind=kind)
+    clear_flag(addresses, "is_default", event_type="address.updated", actor=actor, keep=keep)
 
 
 def default_taken() -> ValidationError:
@@ -364,9 +375,6 @@ def create_address(
 
     `is_default=None` makes it the default when the customer has no default address of that kind yet; a new
     default replaces the previous one in the same transaction (recorded as `address.updated`)."""
-    check_may_change(actor)
-    errors: dict[str, list[str]] = {}
-    customer = visible_customer(actor, customer, errors)
     values = {
         "kind": kind,
         "label": label,
@@ -381,12 +389,7 @@ def create_address(
         "longitude": longitude,
         "is_default": is_default,
     }
-    try:
-        cleaned = clean_address(values, instance=None)
-    except ValidationError as exc:
-        raise ValidationError({**errors, **exc.message_dict}) from None
-    if errors:
-        raise ValidationError(errors)
+    customer, cleaned = clean_new(actor, customer, values, clean_address)
     try:
         with transaction.atomic():
             customer = lock_customer(customer)

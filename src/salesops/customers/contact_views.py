@@ -65,6 +65,19 @@ def contact_list(request):
     return render(request, template, context)
 
 
+def save_form(request, form, save, *, success: str, next_url: str):
+    """On a valid POST, run `save()`: show its ValidationError on the form, or redirect to `next_url`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save()
+        except ValidationError as exc:
+            form.add_action_errors(exc)
+        else:
+            messages.success(request, success)
+            return redirect(next_url)
+    return None
+
+
 def render_form(request, form, *, title: str, cancel_url: str, subject=None):
     """The shared form page; editing an existing record shows its timeline under the form."""
     context = {"form": form, "title": title, "cancel_url": cancel_url}
@@ -78,16 +91,16 @@ def contact_create(request, customer_id: int):
     customer = scoped_customer(request, customer_id)
     require_change_rights(request)
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_actions.create_contact(actor=request.user, customer=customer, **form.action_values())
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("Contact added."))
-            return redirect(customer_url(customer, "contacts"))
+    back = customer_url(customer, "contacts")
+    saved = save_form(
+        request,
+        form,
+        lambda: contact_actions.create_contact(actor=request.user, customer=customer, **form.action_values()),
+        success=_("Contact added."),
+        next_url=back,
+    )
     title = _("New contact of %(customer)s") % {"customer": customer.name}
-    return render_form(request, form, title=title, cancel_url=customer_url(customer, "contacts"))
+    return saved or render_form(request, form, title=title, cancel_url=back)
 
 
 @login_required
@@ -95,18 +108,16 @@ def contact_edit(request, contact_id: int):
     contact = scoped_contact(request, contact_id)
     require_change_rights(request)
     form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_actions.update_contact(contact, actor=request.user, changes=form.action_values())
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("Contact saved."))
-            return redirect(customer_url(contact.customer, "contacts"))
-    title = f"{contact.name} · {contact.customer.name}"
-    return render_form(
-        request, form, title=title, cancel_url=customer_url(contact.customer, "contacts"), subject=contact
+    back = customer_url(contact.customer, "contacts")
+    saved = save_form(
+        request,
+        form,
+        lambda: contact_actions.update_contact(contact, actor=request.user, changes=form.action_values()),
+        success=_("Contact saved."),
+        next_url=back,
     )
+    title = f"{contact.name} · {contact.customer.name}"
+    return saved or render_form(request, form, title=title, cancel_url=back, subject=contact)
 
 
 @login_required
@@ -125,16 +136,16 @@ def address_create(request, customer_id: int):
     require_change_rights(request)
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in CustomerAddress.Kind.values else None
     form = AddressForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_actions.create_address(actor=request.user, customer=customer, **form.action_values())
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("Address added."))
-            return redirect(customer_url(customer, "addresses"))
+    back = customer_url(customer, "addresses")
+    saved = save_form(
+        request,
+        form,
+        lambda: contact_actions.create_address(actor=request.user, customer=customer, **form.action_values()),
+        success=_("Address added."),
+        next_url=back,
+    )
     title = _("New address of %(customer)s") % {"customer": customer.name}
-    return render_form(request, form, title=title, cancel_url=customer_url(customer, "addresses"))
+    return saved or render_form(request, form, title=title, cancel_url=back)
 
 
 @login_required
@@ -142,18 +153,16 @@ def address_edit(request, address_id: int):
     address = scoped_address(request, address_id)
     require_change_rights(request)
     form = AddressForm(request.POST or None, instance=address)
-    if request.method == "POST" and form.is_valid():
-        try:
-            contact_actions.update_address(address, actor=request.user, changes=form.action_values())
-        except ValidationError as exc:
-            form.add_action_errors(exc)
-        else:
-            messages.success(request, _("Address saved."))
-            return redirect(customer_url(address.customer, "addresses"))
-    title = f"{address.get_kind_display()} · {address.customer.name}"
-    return render_form(
-        request, form, title=title, cancel_url=customer_url(address.customer, "addresses"), subject=address
+    back = customer_url(address.customer, "addresses")
+    saved = save_form(
+        request,
+        form,
+        lambda: contact_actions.update_address(address, actor=request.user, changes=form.action_values()),
+        success=_("Address saved."),
+        next_url=back,
     )
+    title = f"{address.get_kind_display()} · {address.customer.name}"
+    return saved or render_form(request, form, title=title, cancel_url=back, subject=address)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from salesops.accounts.models import OrgUnit, User
 from salesops.core import customfields
 from salesops.core.models import CustomFieldDefinition
+from salesops.customers.contact_actions import ADDRESS_FIELDS, CONTACT_FIELDS
 from salesops.customers.models import Contact, Customer, CustomerAddress, CustomerGroup
 from salesops.customers.queries import assignable_offices, assignable_owners
 
@@ -122,17 +123,7 @@ class ContactForm(ActionErrorsMixin, CustomFieldsFormMixin, forms.Form):
     notes = forms.CharField(label=_("notes"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     is_active = forms.BooleanField(label=_("active"), required=False)
 
-    FIELDS = (
-        "name",
-        "job_title",
-        "department",
-        "mobile_phone",
-        "office_phone",
-        "email",
-        "wechat_id",
-        "is_primary",
-        "notes",
-    )
+    FIELDS = tuple(field for field in CONTACT_FIELDS if field not in {"is_active", "custom_fields"})
 
     def __init__(self, *args, instance: Contact | None = None, **kwargs):
         if instance is not None and "initial" not in kwargs:
@@ -193,19 +184,7 @@ class AddressForm(ActionErrorsMixin, forms.Form):
         help_text=_("The customer's first address of each kind becomes its default anyway."),
     )
 
-    FIELDS = (
-        "kind",
-        "label",
-        "recipient_name",
-        "recipient_phone",
-        "province",
-        "city",
-        "district",
-        "street",
-        "postal_code",
-        "latitude",
-        "longitude",
-    )
+    FIELDS = tuple(field for field in ADDRESS_FIELDS if field != "is_default")
 
     def __init__(self, *args, instance: CustomerAddress | None = None, **kwargs):
         if instance is not None and "initial" not in kwargs:
