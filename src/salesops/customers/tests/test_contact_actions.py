@@ -335,3 +335,17 @@ def test_address_one_line_does_not_repeat_a_municipality(org):
     )
     assert shanghai.one_line() == "上海市浦东新区张江路 88 号"
     assert hangzhou.one_line() == "浙江省杭州市西湖区文三路 1 号"
+
+
+def test_deleting_a_customer_keeps_its_contacts_and_addresses_in_the_audit_trail(org):
+    from salesops.customers.actions import delete_customer
+
+    rep = org.a.user("sales_rep")
+    contact, address = add_contact(org.a.customer, rep), add_address(org.a.customer, rep)
+
+    delete_customer(org.a.customer, actor=rep)
+
+    assert (Contact.objects.count(), CustomerAddress.objects.count()) == (0, 0)
+    data = Event.objects.get(type="customer.deleted").payload["data"]
+    assert [c["name"] for c in data["contacts"]] == [contact.name]
+    assert [(a["kind"], a["street"]) for a in data["addresses"]] == [("shipping", address.street)]
