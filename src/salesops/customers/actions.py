@@ -153,11 +153,16 @@ def update_customer(customer: Customer, *, actor: User, changes: dict[str, Any])
 
 
 def delete_customer(customer: Customer, *, actor: User) -> None:
-    """Delete a customer; the `customer.deleted` event keeps its last state in the audit trail."""
+    """Delete a customer with its contacts and addresses; the `customer.deleted` event keeps their last state in
+    the audit trail (the customer's in `before`, the contacts' and addresses' in `data`)."""
     check_may_change(actor)
     with transaction.atomic():
         before = snapshot(customer)
-        record_event("customer.deleted", customer, actor=actor, before=before)
+        data = {
+            "contacts": [snapshot(contact) for contact in customer.contacts.order_by("pk")],
+            "addresses": [snapshot(address) for address in customer.addresses.order_by("pk")],
+        }
+        record_event("customer.deleted", customer, actor=actor, before=before, data=data)
         customer.delete()
 
 

@@ -1,4 +1,4 @@
-"""/api/v1/customers: parse, authorise, call an action, return."""
+"""/api/v1/customers, /contacts and /addresses: parse, authorise, call an action, return."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,12 +12,26 @@ from salesops.core.api.events import EventOut, event_list
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
 from salesops.core.scoping import get_for_user
-from salesops.customers import actions
-from salesops.customers.exports import customers_csv
-from salesops.customers.filters import filter_customers
-from salesops.customers.models import Customer, CustomerGroup
-from salesops.customers.queries import visible_customers
-from salesops.customers.schemas import CreditIn, CustomerFilters, CustomerIn, CustomerOut, CustomerPatch
+from salesops.customers import actions, contact_actions
+from salesops.customers.exports import contacts_csv, customers_csv
+from salesops.customers.filters import filter_addresses, filter_contacts, filter_customers
+from salesops.customers.models import Contact, Customer, CustomerAddress, CustomerGroup
+from salesops.customers.queries import visible_contacts, visible_customers, with_defaults
+from salesops.customers.schemas import (
+    ContactFilters,
+    ContactIn,
+    ContactOut,
+    ContactPatch,
+    CreditIn,
+    CustomerAddressFilters,
+    CustomerAddressIn,
+    CustomerAddressOut,
+    CustomerAddressPatch,
+    CustomerFilters,
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
+)
 
 router = Router(tags=["customers"])
 
@@ -32,14 +46,16 @@ def lookup(model, pk: int | None, field: str):
 
 
 def get_customer(request: HttpRequest, customer_id: int) -> Customer:
-    return get_for_user(Customer.objects.select_related("office", "region", "owner"), request.user, pk=customer_id)
+    queryset = with_defaults(Customer.objects.select_related("office", "region", "owner"))
+    return get_for_user(queryset, request.user, pk=customer_id)
 
 
 @router.get("/customers", response={200: Page[CustomerOut], **READ_ERRORS}, summary="List customers")
 def list_customers(request: HttpRequest, filters: Query[CustomerFilters]):
     """Customers the caller may see. Filter with `cf_<name>=value` on custom fields too."""
     require_scope(request, "customers:read")
-    return paginate(filter_customers(visible_customers(request.user), filters, request.GET), filters)
+    customers = filter_customers(with_defaults(visible_customers(request.user)), filters, request.GET)
+    return paginate(customers, filters)
 
 
 @router.get("/customers/export.csv", response={200: None, **READ_ERRORS}, summary="Export customers as CSV")
@@ -129,3 +145,144 @@ def set_credit(request: HttpRequest, customer_id: int, payload: CreditIn):
                 customer, actor=request.user, status=payload.credit_status, reason=payload.reason
             )
     return Status(200, CustomerOut.from_orm(get_customer(request, customer.pk)))
+
+
+# --- contacts ------------------------------------------------------------------------------------------------
+
+
+def get_contact(request: HttpRequest, contact_id: int) -> Contact:
+    return get_for_user(Contact.objects.select_related("customer"), request.user, pk=contact_id)
+
+
+@router.get("/contacts", response={200: Page[ContactOut], **READ_ERRORS}, summary="List contacts")
+def list_contacts(request: HttpRequest, filters: Query[ContactFilters]):
+    """Contacts of the customers the caller may see. Filter with `cf_<name>=value` on custom fields too."""
+    require_scope(request, "customers:read")
+    return paginate(filter_contacts(visible_contacts(request.user), filters, request.GET), filters)
+
+
+@router.get("/contacts/export.csv", response={200: None, **READ_ERRORS}, summary="Export contacts as CSV")
+def export_contacts(request: HttpRequest, filters: Query[ContactFilters]):
+    """The same filters and ordering as the list, all pages, with custom fields as columns."""
+    require_scope(request, "customers:read")
+    return contacts_csv(filter_contacts(visible_contacts(request.user), filters, request.GET))
+
+
+@router.post(
+    "/contacts", response={201: ContactOut, **WRITE_ERRORS}, openapi_extra=OPENAPI_EXTRA, summary="Add a contact"
+)
+@idempotent
+def create_contact(request: HttpRequest, payload: ContactIn):
+    """For a customer the caller may change. `is_primary: true` takes over from the current primary contact."""
+    require_scope(request, "customers:write")
+    contact = contact_actions.create_contact(
+        actor=request.user,
+        customer=Customer.objects.filter(pk=payload.customer_id).first(),
+        **payload.dict(exclude={"customer_id"}),
+    )
+    return Status(201, ContactOut.from_orm(contact))
+
+
+# Declared after /contacts/export.csv, so that path is not taken for a contact id.
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **READ_ERRORS}, summary="Read a contact")
+def read_contact(request: HttpRequest, contact_id: int):
+    require_scope(request, "customers:read")
+    return get_contact(request, contact_id)
+
+
+@router.patch("/contacts/{contact_id}", response={200: ContactOut, **WRITE_ERRORS}, summary="Update a contact")
+def update_contact(request: HttpRequest, contact_id: int, payload: ContactPatch):
+    require_scope(request, "customers:write")
+    contact = get_contact(request, contact_id)
+    return contact_actions.update_contact(contact, actor=request.user, changes=payload.dict(exclude_unset=True))
+
+
+@router.delete(
+    "/contacts/{contact_id}", response={204: None, **errors(400, 401, 403, 404, 409)}, summary="Deactivate a contact"
+)
+def deactivate_contact(request: HttpRequest, contact_id: int):
+    """Contacts are kept for the record: this marks the contact inactive (and no longer primary)."""
+    require_scope(request, "customers:write")
+    contact_actions.deactivate_contact(get_contact(request, contact_id), actor=request.user)
+    return Status(204, None)
+
+
+@router.get(
+    "/contacts/{contact_id}/events", response={200: list[EventOut], **READ_ERRORS}, summary="A contact's timeline"
+)
+def contact_events(request: HttpRequest, contact_id: int):
+    require_scope(request, "customers:read")
+    return event_list(get_contact(request, contact_id))
+
+
+# --- addresses -----------------------------------------------------------------------------------------------
+
+
+def get_customer_only(request: HttpRequest, customer_id: int) -> Customer:
+    """The customer within the caller's scope, without its defaults (for its address endpoints)."""
+    return get_for_user(Customer.objects.all(), request.user, pk=customer_id)
+
+
+def get_address(request: HttpRequest, address_id: int) -> CustomerAddress:
+    return get_for_user(CustomerAddress.objects.select_related("customer"), request.user, pk=address_id)
+
+
+@router.get(
+    "/customers/{customer_id}/addresses",
+    response={200: Page[CustomerAddressOut], **READ_ERRORS},
+    summary="List a customer's addresses",
+)
+def list_addresses(request: HttpRequest, customer_id: int, filters: Query[CustomerAddressFilters]):
+    require_scope(request, "customers:read")
+    customer = get_customer_only(request, customer_id)
+    return paginate(filter_addresses(customer.addresses.all(), filters), filters)
+
+
+@router.post(
+    "/customers/{customer_id}/addresses",
+    response={201: CustomerAddressOut, **WRITE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
+    summary="Add a billing or shipping address",
+)
+@idempotent
+def create_address(request: HttpRequest, customer_id: int, payload: CustomerAddressIn):
+    """The customer's first address of a kind becomes its default unless `is_default` is false; `is_default: true`
+    takes over from the current default of that kind. Shipping addresses need a recipient and a phone number."""
+    require_scope(request, "customers:write")
+    address = contact_actions.create_address(
+        actor=request.user, customer=get_customer_only(request, customer_id), **payload.dict()
+    )
+    return Status(201, CustomerAddressOut.from_orm(address))
+
+
+@router.get("/addresses/{address_id}", response={200: CustomerAddressOut, **READ_ERRORS}, summary="Read an address")
+def read_address(request: HttpRequest, address_id: int):
+    require_scope(request, "customers:read")
+    return get_address(request, address_id)
+
+
+@router.patch(
+    "/addresses/{address_id}", response={200: CustomerAddressOut, **WRITE_ERRORS}, summary="Update an address"
+)
+def update_address(request: HttpRequest, address_id: int, payload: CustomerAddressPatch):
+    require_scope(request, "customers:write")
+    address = get_address(request, address_id)
+    return contact_actions.update_address(address, actor=request.user, changes=payload.dict(exclude_unset=True))
+
+
+@router.delete(
+    "/addresses/{address_id}", response={204: None, **errors(400, 401, 403, 404, 409)}, summary="Delete an address"
+)
+def delete_address(request: HttpRequest, address_id: int):
+    """Deleting the default address leaves the customer without a default of that kind."""
+    require_scope(request, "customers:write")
+    contact_actions.delete_address(get_address(request, address_id), actor=request.user)
+    return Status(204, None)
+
+
+@router.get(
+    "/addresses/{address_id}/events", response={200: list[EventOut], **READ_ERRORS}, summary="An address's timeline"
+)
+def address_events(request: HttpRequest, address_id: int):
+    require_scope(request, "customers:read")
+    return event_list(get_address(request, address_id))

@@ -1,7 +1,7 @@
-"""Customer CSV columns, shared by the page export and the API export."""
+"""Customer and contact CSV columns, shared by the page exports and the API exports."""
 
 from salesops.core.exports import csv_response
-from salesops.customers.models import Customer
+from salesops.customers.models import Contact, Customer
 
 COLUMNS = [
     ("id", lambda c: c.pk),
@@ -17,3 +17,25 @@ COLUMNS = [
 
 def customers_csv(queryset):
     return csv_response("customers.csv", COLUMNS, queryset.iterator(chunk_size=500), model=Customer)
+
+
+CONTACT_COLUMNS = [
+    ("id", lambda c: c.pk),
+    ("customer_id", lambda c: c.customer_id),
+    ("customer", lambda c: c.customer.name),
+    ("name", lambda c: c.name),
+    ("job_title", lambda c: c.job_title),
+    ("department", lambda c: c.department),
+    ("mobile_phone", lambda c: c.mobile_phone),
+    ("office_phone", lambda c: c.office_phone),
+    ("email", lambda c: c.email),
+    ("wechat_id", lambda c: c.wechat_id),
+    ("is_primary", lambda c: c.is_primary),
+    ("is_active", lambda c: c.is_active),
+    ("notes", lambda c: c.notes),
+    ("created_at", lambda c: c.created_at),
+]
+
+
+def contacts_csv(queryset):
+    return csv_response("contacts.csv", CONTACT_COLUMNS, queryset.iterator(chunk_size=500), model=Contact)

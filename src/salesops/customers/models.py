@@ -1,4 +1,5 @@
-"""Customers: the companies we sell to. The order-to-cash issue extends them with terms, credit and addresses."""
+"""Customers: the companies we sell to, with their terms and credit, the people we deal with (contacts) and where
+we invoice and deliver (addresses)."""
 
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from salesops.accounts.models import OrgUnit
 from salesops.core.models import CustomFieldsModel, TimeStampedModel
+from salesops.customers.phones import display_phone, tel_uri
 
 
 class CustomerGroup(TimeStampedModel):
@@ -149,3 +151,136 @@ class CustomerPortalAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.customer}"
+
+
+class Contact(CustomFieldsModel):
+    """A person at a customer we deal with. Contacts are deactivated, never deleted, so history keeps its names.
+
+    At most one contact per customer is the primary one, and only an active contact can be it (database
+    constraints); the actions clear the previous primary in the same transaction that sets a new one. Mobile
+    numbers are stored as 11 digits, other phone numbers as typed (with their extension), e-mail domains lowercased.
+    """
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    job_title = models.CharField(_("job title"), max_length=100, blank=True)
+    department = models.CharField(_("department"), max_length=100, blank=True)
+    mobile_phone = models.CharField(_("mobile phone"), max_length=11, blank=True)
+    office_phone = models.CharField(_("office phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    wechat_id = models.CharField(_("WeChat ID"), max_length=30, blank=True)
+    is_primary = models.BooleanField(_("primary contact"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["customer", "-is_primary", "name"]
+        indexes = [models.Index(fields=["customer", "is_active"], name="contact_customer_active_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"],
+                condition=models.Q(is_primary=True, is_active=True),
+                name="one_primary_contact_per_customer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_active=True) | models.Q(is_primary=False), name="primary_contact_is_active"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def mobile_phone_display(self) -> str:
+        return display_phone(self.mobile_phone)
+
+    @property
+    def mobile_phone_uri(self) -> str:
+        return tel_uri(self.mobile_phone) if self.mobile_phone else ""
+
+    @property
+    def office_phone_uri(self) -> str:
+        return tel_uri(self.office_phone) if self.office_phone else ""
+
+
+class CustomerAddress(TimeStampedModel):
+    """A billing or shipping address of a customer, with optional WGS-84 (GPS) coordinates.
+
+    At most one address per customer and kind is the default (database constraint); the actions clear the
+    previous default in the same transaction that sets a new one, and make a customer's first address of a kind
+    its default. Latitude and longitude are set together or not at all, within -90..90 and -180..180.
+    """
+
+    class Kind(models.TextChoices):
+        BILLING = "billing", _("billing")
+        SHIPPING = "shipping", _("shipping")
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=50, blank=True, help_text=_("e.g. head office, east warehouse"))
+    recipient_name = models.CharField(_("recipient"), max_length=100, blank=True)
+    recipient_phone = models.CharField(_("recipient phone"), max_length=40, blank=True)
+    province = models.CharField(_("province"), max_length=30)
+    city = models.CharField(_("city"), max_length=30)
+    district = models.CharField(_("district"), max_length=30, blank=True)
+    street = models.CharField(_("street address"), max_length=200)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    is_default = models.BooleanField(_("default"), default=False)
+
+    class Meta:
+        verbose_name = _("customer address")
+        verbose_name_plural = _("customer addresses")
+        ordering = ["customer", "kind", "-is_default", "label", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "kind"],
+                condition=models.Q(is_default=True),
+                name="one_default_address_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True) | models.Q(latitude__gte=-90, latitude__lte=90),
+                name="address_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(longitude__isnull=True) | models.Q(longitude__gte=-180, longitude__lte=180),
+                name="address_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="address_coordinates_together",
+            ),
+            models.CheckConstraint(condition=models.Q(kind__in=["billing", "shipping"]), name="address_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.one_line()}"
+
+    def one_line(self) -> str:
+        """The address as written in China, largest unit first; a municipality is not repeated as its city."""
+        parts = [self.province] if self.province != self.city else []
+        return "".join([*parts, self.city, self.district, self.street])
+
+    @property
+    def recipient_phone_display(self) -> str:
+        return display_phone(self.recipient_phone)
+
+    @property
+    def recipient_phone_uri(self) -> str:
+        return tel_uri(self.recipient_phone) if self.recipient_phone else ""
+
+    @property
+    def map_url(self) -> str | None:
+        """An OpenStreetMap link centred on the coordinates (none without them)."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        lat, lon = f"{self.latitude:f}", f"{self.longitude:f}"
+        return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"

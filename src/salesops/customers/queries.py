@@ -1,6 +1,7 @@
-"""Read side of customers: the scoping function and the rule for who may change a customer."""
+"""Read side of customers: the scoping functions (customers, their contacts and addresses) and the rule for who may
+change a customer."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from salesops.accounts.models import OrgUnit, Role, User
 from salesops.accounts.scopes import (
@@ -12,7 +13,7 @@ from salesops.accounts.scopes import (
     under_paths,
 )
 from salesops.core.scoping import for_user, scope_for
-from salesops.customers.models import Customer
+from salesops.customers.models import Contact, Customer, CustomerAddress
 
 # Roles with no business reading customer master data through this model (they reach what they need through
 # their own documents: shipments, stores, replenishment orders).
@@ -66,3 +67,50 @@ def assignable_owners(user: User) -> QuerySet:
     if sees_everything(user):
         return users
     return users.filter(Q(pk=user.pk) | under_paths("org_unit", managed_paths(user)))
+
+
+def may_change_customer(user: User, customer: Customer) -> bool:
+    """Whether the user may change this customer and what belongs to it (contacts, addresses): a role that
+    changes customers, and the customer within the user's scope."""
+    return can_change_customers(user) and for_user(Customer.objects.filter(pk=customer.pk), user).exists()
+
+
+@scope_for(Contact)
+def contacts_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """Whoever sees a customer sees its contacts, by the same rule (a dealer: its own account's)."""
+    return queryset.filter(customer__in=customers_for_user(Customer.objects.all(), user).values("pk"))
+
+
+@scope_for(CustomerAddress)
+def addresses_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """Whoever sees a customer sees its addresses, by the same rule (a dealer: its own account's)."""
+    return queryset.filter(customer__in=customers_for_user(Customer.objects.all(), user).values("pk"))
+
+
+def visible_contacts(user: User) -> QuerySet:
+    return for_user(Contact.objects.select_related("customer"), user)
+
+
+def visible_addresses(user: User) -> QuerySet:
+    return for_user(CustomerAddress.objects.select_related("customer"), user)
+
+
+def with_defaults(queryset: QuerySet) -> QuerySet:
+    """Customers with their default addresses and primary contact loaded in two queries for the whole page
+    (read back by `default_address` and `primary_contact`)."""
+    return queryset.prefetch_related(
+        Prefetch("addresses", CustomerAddress.objects.filter(is_default=True), to_attr="default_addresses"),
+        Prefetch("contacts", Contact.objects.filter(is_primary=True, is_active=True), to_attr="primary_contacts"),
+    )
+
+
+def default_address(customer: Customer, kind: str) -> CustomerAddress | None:
+    if hasattr(customer, "default_addresses"):
+        return next((a for a in customer.default_addresses if a.kind == kind), None)
+    return customer.addresses.filter(kind=kind, is_default=True).first()
+
+
+def primary_contact(customer: Customer) -> Contact | None:
+    if hasattr(customer, "primary_contacts"):
+        return customer.primary_contacts[0] if customer.primary_contacts else None
+    return customer.contacts.filter(is_primary=True, is_active=True).first()

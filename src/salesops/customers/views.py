@@ -1,4 +1,5 @@
-"""Customer pages: list (search, filters, CSV), detail with timeline, create, edit, delete."""
+"""Customer pages: list (search, filters, CSV), detail with contacts, addresses and timeline, create, edit, delete.
+Contact and address pages are in contact_views.py."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from salesops.customers import actions
 from salesops.customers.exports import customers_csv
 from salesops.customers.filters import filter_customers
 from salesops.customers.forms import CreditForm, CustomerForm
-from salesops.customers.models import Customer
+from salesops.customers.models import Customer, CustomerAddress
 from salesops.customers.queries import can_change_customers, visible_customers
 from salesops.customers.schemas import CustomerFilters
 
@@ -66,8 +67,26 @@ def customer_detail(request, customer_id: int):
             "timeline": timeline_entries(customer),
             "can_change": can_change_customers(request.user),
             "credit_form": credit_form_for(request.user, customer),
+            **contacts_and_addresses(customer),
         },
     )
+
+
+def contacts_and_addresses(customer: Customer) -> dict:
+    """What the customer page shows of its contacts (active ones first) and addresses."""
+    contacts = list(customer.contacts.order_by("-is_active", "-is_primary", "name"))
+    addresses = list(customer.addresses.order_by("kind", "-is_default", "label", "pk"))
+    kinds_without_default = [
+        label
+        for kind, label in CustomerAddress.Kind.choices
+        if any(a.kind == kind for a in addresses) and not any(a.kind == kind and a.is_default for a in addresses)
+    ]
+    return {
+        "active_contacts": [c for c in contacts if c.is_active],
+        "inactive_contacts": [c for c in contacts if not c.is_active],
+        "addresses": addresses,
+        "kinds_without_default": kinds_without_default,
+    }
 
 
 def credit_form_for(user, customer, data=None) -> CreditForm | None:
