@@ -4,7 +4,7 @@ import os
 import sys
 
 # Product verbs spelled with hyphens map onto management commands.
-ALIASES = {"setup-demo": "setup_demo"}
+ALIASES = {"setup-demo": "setup_demo", "demo-data": "demo_data"}
 
 
 def main(argv: list[str] | None = None) -> None:
