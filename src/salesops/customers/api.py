@@ -9,11 +9,13 @@ from salesops.accounts.auth import require_scope
 from salesops.accounts.models import OrgUnit, User
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS, errors
 from salesops.core.api.events import EventOut, event_list
+from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
+from salesops.core.exports import export_format
 from salesops.core.scoping import get_for_user
 from salesops.customers import actions
-from salesops.customers.exports import customers_csv
+from salesops.customers.exports import customers_export
 from salesops.customers.filters import filter_customers
 from salesops.customers.models import Customer, CustomerGroup
 from salesops.customers.queries import visible_customers
@@ -42,11 +44,12 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]):
     return paginate(filter_customers(visible_customers(request.user), filters, request.GET), filters)
 
 
-@router.get("/customers/export.csv", response={200: None, **READ_ERRORS}, summary="Export customers as CSV")
+@export_routes(router, "/customers/export", summary="Export customers")
 def export_customers(request: HttpRequest, filters: Query[CustomerFilters]):
     """The same filters and ordering as the list, all pages, with custom fields as columns."""
     require_scope(request, "customers:read")
-    return customers_csv(filter_customers(visible_customers(request.user), filters, request.GET))
+    queryset = filter_customers(visible_customers(request.user), filters, request.GET)
+    return customers_export(queryset, export_format(request))
 
 
 @router.post(

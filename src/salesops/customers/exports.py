@@ -1,6 +1,6 @@
-"""Customer CSV columns, shared by the page export and the API export."""
+"""Customer export columns, shared by the page export and the API export (CSV and Excel)."""
 
-from salesops.core.exports import csv_response
+from salesops.core.exports import export_response
 from salesops.customers.models import Customer
 
 COLUMNS = [
@@ -15,5 +15,5 @@ COLUMNS = [
 ]
 
 
-def customers_csv(queryset):
-    return csv_response("customers.csv", COLUMNS, queryset.iterator(chunk_size=500), model=Customer)
+def customers_export(queryset, format: str):
+    return export_response("customers", format, COLUMNS, queryset.iterator(chunk_size=500), model=Customer)

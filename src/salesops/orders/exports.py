@@ -1,6 +1,6 @@
-"""Order CSV columns, shared by the page export and the API export."""
+"""Order export columns, shared by the page export and the API export (CSV and Excel)."""
 
-from salesops.core.exports import csv_response
+from salesops.core.exports import csv_response, export_response
 
 COLUMNS = [
     ("id", lambda o: o.pk),
@@ -24,8 +24,8 @@ COLUMNS = [
 ]
 
 
-def orders_csv(queryset):
-    return csv_response("orders.csv", COLUMNS, queryset.iterator(chunk_size=500))
+def orders_export(queryset, format: str):
+    return export_response("orders", format, COLUMNS, queryset.iterator(chunk_size=500))
 
 
 SHIPMENT_COLUMNS = [
