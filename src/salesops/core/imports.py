@@ -34,7 +34,6 @@ import csv
 import io
 import logging
 import time
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -360,13 +359,11 @@ def read_xlsx(content: bytes) -> Table:
         sheet = workbook.worksheets[0]
         # Some programs write a wrong sheet size; read the cells that are there instead.
         sheet.reset_dimensions()
-        rows = (
-            (number, [cell_text(value) for value in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        )
-        return table_from(rows)
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        logger.info("unreadable xlsx sheet: %s", exc)
+        return table_from(enumerate(sheet.iter_rows(values_only=True), start=1))
+    except FileRejected:
+        raise
+    except Exception:  # a damaged sheet fails deep inside openpyxl's XML parsing, in many ways
+        logger.info("unreadable xlsx sheet", exc_info=True)
         raise FileRejected(_("The Excel file cannot be read: save it again as .xlsx.")) from None
     finally:
         workbook.close()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from salesops.catalog.tests.fixtures import build_catalog
@@ -119,8 +120,6 @@ def test_stock_and_orders_pages_export_excel_with_quantities_and_amounts(org, cl
 
 
 def test_api_keys_export_excel_with_the_read_scope(org):
-    from django.test import Client
-
     build_shop(org)
     headers = bearer(api_key_for(org.a.user("warehouse"), scopes=["stock:read"]))
 

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
+from salesops.core.api import imports as api_imports
 from salesops.core.models import ImportJob
 from salesops.customers.models import Customer
 from salesops.testing.api import api_key_for, bearer
@@ -100,8 +101,6 @@ def test_a_missing_file_is_a_422_naming_the_file(org):
 
 
 def test_an_oversized_upload_is_a_422_naming_the_file(org, monkeypatch):
-    from salesops.core.api import imports as api_imports
-
     monkeypatch.setattr(api_imports, "MAX_UPLOAD_BYTES", 10)
 
     response = post_file(Client(), b"name,credit_code\n", **bearer(api_key_for(org.admin)))

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 
+from salesops.core import imports
 from salesops.core.dispatch import dispatch_events
 from salesops.core.imports import (
     MAX_UPLOAD_BYTES,
@@ -250,3 +251,13 @@ def test_an_import_schedules_the_event_dispatcher_once_for_all_its_events(org):
         function for _sids, function, _robust in connection.run_on_commit if function == dispatch_events.enqueue
     ]
     assert len(scheduled) == 1
+
+
+def test_cells_beyond_the_header_and_too_many_rows_are_refused(org, monkeypatch):
+    content = csv_file([["name", "credit_code", "office"], ["甲", credit_code(), "office-a", "多余"]])
+    wide = run_import("customers", content, org.admin)
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    long = run_import("customers", csv_file([["name"], ["甲"], ["乙"], ["丙"]]), org.admin)
+
+    assert problems(wide) == [(2, "", "This row has more cells than the header row has columns.")]
+    assert problems(long) == [(None, "", "The file has more than 2 rows: split it into smaller files.")]
