@@ -1,6 +1,6 @@
 """Order export columns, shared by the page export and the API export (CSV and Excel)."""
 
-from salesops.core.exports import csv_response, export_response
+from salesops.core.exports import export_response
 
 COLUMNS = [
     ("id", lambda o: o.pk),
@@ -42,6 +42,6 @@ SHIPMENT_COLUMNS = [
 ]
 
 
-def shipments_csv(queryset):
+def shipments_export(queryset, format: str):
     queryset = queryset.prefetch_related("lines__product")
-    return csv_response("shipments.csv", SHIPMENT_COLUMNS, queryset.iterator(chunk_size=500))
+    return export_response("shipments", format, SHIPMENT_COLUMNS, queryset.iterator(chunk_size=500))

@@ -127,17 +127,41 @@ def test_api_keys_export_excel_with_the_read_scope(org):
     assert Client().get("/api/v1/orders/export.xlsx", **headers).status_code == 403
 
 
-@pytest.mark.parametrize("page", ["customers:list", "catalog:product_list", "inventory:list", "orders:list"])
-def test_list_pages_link_excel_beside_csv(org, client_for, page):
-    html = client_for(org.admin).get(reverse(page)).content.decode()
+LIST_PAGES = [
+    "customers:list",
+    "catalog:product_list",
+    "inventory:list",
+    "orders:list",
+    "orders:shipment_list",
+    "billing:invoice_list",
+    "billing:payment_list",
+    "billing:aging",
+]
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_list_pages_link_excel_beside_csv_and_answer_both(org, client_for, page):
+    client = client_for(org.admin)
+
+    html = client.get(reverse(page)).content.decode()
+    csv = client.get(reverse(page), {"format": "csv"})
+    xlsx = client.get(reverse(page), {"format": "xlsx"})
 
     assert "format=csv" in html
     assert "format=xlsx" in html
+    assert rows_of(xlsx)[0] == csv_header(csv)
 
 
-def test_every_csv_export_route_has_an_excel_twin(client, db):
+def test_every_csv_export_route_has_an_excel_twin_with_the_same_columns(org):
+    client = Client()
+    headers = bearer(api_key_for(org.admin))
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    csv_routes = {path.removesuffix(".csv") for path in paths if path.endswith("/export.csv")}
+    csv_routes = sorted(path for path in paths if path.endswith("/export.csv"))
 
-    assert csv_routes == {path.removesuffix(".xlsx") for path in paths if path.endswith("/export.xlsx")}
-    assert len(csv_routes) >= 4
+    assert [path.replace(".csv", ".xlsx") for path in csv_routes] == sorted(
+        path for path in paths if path.endswith("/export.xlsx")
+    )
+    assert len(csv_routes) >= 8
+    for path in csv_routes:
+        csv, xlsx = client.get(path, **headers), client.get(path.replace(".csv", ".xlsx"), **headers)
+        assert rows_of(xlsx)[0] == csv_header(csv), path
