@@ -4,6 +4,7 @@ from salesops.accounts.auth import ApiKeyAuth, SessionAuth
 from salesops.billing.api import router as billing_router
 from salesops.catalog.api import router as catalog_router
 from salesops.core.api.errors import install_error_handlers
+from salesops.core.api.imports import router as imports_router
 from salesops.core.api.openapi import SalesopsAPI
 from salesops.core.api.rendering import renderer
 from salesops.customers.api import router as customers_router
@@ -26,3 +27,4 @@ api.add_router("/", inventory_router)
 api.add_router("/", orders_router)
 api.add_router("/", shipments_router)
 api.add_router("/", billing_router)
+api.add_router("/", imports_router)

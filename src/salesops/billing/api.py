@@ -6,7 +6,7 @@ from ninja import Query, Router, Status
 
 from salesops.accounts.auth import require_scope
 from salesops.billing import actions
-from salesops.billing.exports import aging_csv, invoices_csv, payments_csv
+from salesops.billing.exports import aging_export, invoices_export, payments_export
 from salesops.billing.filters import filter_aging_invoices, filter_corrections, filter_invoices, filter_payments
 from salesops.billing.models import CorrectionRequest, Invoice, MonthEndReceivable, Payment
 from salesops.billing.queries import (
@@ -36,8 +36,10 @@ from salesops.billing.schemas import (
 from salesops.catalog.pricing import company_today
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
+from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
+from salesops.core.exports import export_format
 from salesops.core.scoping import for_user, get_for_user
 from salesops.customers.queries import visible_customers
 from salesops.orders.queries import visible_orders
@@ -90,10 +92,10 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]):
     return paginate(filter_invoices(invoices, filters), filters)
 
 
-@router.get("/invoices/export.csv", response={200: None, **READ_ERRORS}, summary="Export invoices as CSV")
+@export_routes(router, "/invoices/export", summary="Export invoices")
 def export_invoices(request: HttpRequest, filters: Query[InvoiceFilters]):
     require_scope(request, READ)
-    return invoices_csv(filter_invoices(visible_invoices(request.user), filters))
+    return invoices_export(filter_invoices(visible_invoices(request.user), filters), export_format(request))
 
 
 @router.post(
@@ -223,10 +225,10 @@ def list_payments(request: HttpRequest, filters: Query[PaymentFilters]):
     return paginate(filter_payments(payments, filters), filters)
 
 
-@router.get("/payments/export.csv", response={200: None, **READ_ERRORS}, summary="Export payments as CSV")
+@export_routes(router, "/payments/export", summary="Export payments")
 def export_payments(request: HttpRequest, filters: Query[PaymentFilters]):
     require_scope(request, READ)
-    return payments_csv(filter_payments(visible_payments(request.user), filters))
+    return payments_export(filter_payments(visible_payments(request.user), filters), export_format(request))
 
 
 @router.post(
@@ -302,10 +304,10 @@ def receivables_aging(request: HttpRequest, filters: Query[AgingFilters]):
     }
 
 
-@router.get("/receivables/aging/export.csv", response={200: None, **READ_ERRORS}, summary="Export aging as CSV")
+@export_routes(router, "/receivables/aging/export", summary="Export aging")
 def export_aging(request: HttpRequest, filters: Query[AgingFilters]):
     require_scope(request, READ)
-    return aging_csv(aging_for(request, filters))
+    return aging_export(aging_for(request, filters), export_format(request))
 
 
 @router.get("/receivables/month-end", response={200: Page[MonthEndOut], **READ_ERRORS}, summary="Month-end receivables")

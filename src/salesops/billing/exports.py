@@ -1,6 +1,6 @@
-"""Billing CSV columns, shared by the page exports and the API exports."""
+"""Billing export columns, shared by the page exports and the API exports (CSV and Excel)."""
 
-from salesops.core.exports import csv_response
+from salesops.core.exports import export_response
 
 INVOICE_COLUMNS = [
     ("id", lambda i: i.pk),
@@ -43,13 +43,13 @@ AGING_COLUMNS = [
 ]
 
 
-def invoices_csv(queryset):
-    return csv_response("invoices.csv", INVOICE_COLUMNS, queryset.iterator(chunk_size=500))
+def invoices_export(queryset, format: str):
+    return export_response("invoices", format, INVOICE_COLUMNS, queryset.iterator(chunk_size=500))
 
 
-def payments_csv(queryset):
-    return csv_response("payments.csv", PAYMENT_COLUMNS, queryset.iterator(chunk_size=500))
+def payments_export(queryset, format: str):
+    return export_response("payments", format, PAYMENT_COLUMNS, queryset.iterator(chunk_size=500))
 
 
-def aging_csv(aging):
-    return csv_response(f"aging-{aging.as_of:%Y%m%d}.csv", AGING_COLUMNS, aging.rows)
+def aging_export(aging, format: str):
+    return export_response(f"aging-{aging.as_of:%Y%m%d}", format, AGING_COLUMNS, aging.rows)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesops.billing import actions
-from salesops.billing.exports import aging_csv, invoices_csv, payments_csv
+from salesops.billing.exports import aging_export, invoices_export, payments_export
 from salesops.billing.filters import filter_aging_invoices, filter_invoices, filter_payments
 from salesops.billing.forms import CorrectionForm, PaymentForm
 from salesops.billing.models import CorrectionRequest, Invoice
@@ -28,6 +28,7 @@ from salesops.billing.queries import (
 )
 from salesops.billing.schemas import AgingFilters, InvoiceFilters, PaymentFilters
 from salesops.catalog.pricing import company_today
+from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
@@ -54,8 +55,8 @@ def listing(request, filter_class, base, apply):
 @login_required
 def invoice_list(request):
     filters, invoices = listing(request, InvoiceFilters, visible_invoices(request.user), filter_invoices)
-    if request.GET.get("format") == "csv":
-        return invoices_csv(invoices)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return invoices_export(invoices, request.GET["format"])
     context = {
         "page": Paginator(invoices, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters,
@@ -166,8 +167,8 @@ def correction_queue(request):
 @login_required
 def payment_list(request):
     filters, payments = listing(request, PaymentFilters, visible_payments(request.user), filter_payments)
-    if request.GET.get("format") == "csv":
-        return payments_csv(payments)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return payments_export(payments, request.GET["format"])
     context = {
         "page": Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters,
@@ -224,8 +225,8 @@ def payment_create(request):
 def aging_page(request):
     _filters, invoices = listing(request, AgingFilters, visible_invoices(request.user), filter_aging_invoices)
     report = aging(invoices, company_today())
-    if request.GET.get("format") == "csv":
-        return aging_csv(report)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return aging_export(report, request.GET["format"])
     rows = [(row, row.days_past_due(report.as_of)) for row in report.rows]
     overdue = sum((row.overdue for row in report.rows), Decimal(0))
     return render(

@@ -10,7 +10,7 @@ from ninja import Query, Router, Status
 
 from salesops.accounts.auth import require_scope
 from salesops.catalog import actions
-from salesops.catalog.exports import products_csv
+from salesops.catalog.exports import products_export
 from salesops.catalog.filters import filter_price_lists, filter_product_lines, filter_products
 from salesops.catalog.models import PriceList, Product, ProductLine
 from salesops.catalog.pricing import company_today, quote_for
@@ -41,8 +41,10 @@ from salesops.catalog.schemas import (
 )
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
+from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import ListParams, Page, paginate
+from salesops.core.exports import export_format
 from salesops.core.scoping import get_for_user
 from salesops.customers.models import Customer, CustomerGroup
 
@@ -131,13 +133,13 @@ def list_products(request: HttpRequest, filters: Query[ProductFilters]):
     return paginate(filter_products(visible_products(request.user), filters, request.GET), filters)
 
 
-@router.get("/products/export.csv", response={200: None, **READ_ERRORS}, summary="Export products as CSV")
+@export_routes(router, "/products/export", summary="Export products")
 def export_products(request: HttpRequest, filters: Query[ProductFilters]):
     """The same filters and ordering as the list, all pages, with custom fields as columns. The
     `standard_cost` column is left out for callers who may not see costs."""
     require_scope(request, "catalog:read")
     queryset = filter_products(visible_products(request.user), filters, request.GET)
-    return products_csv(queryset, include_cost=sees_cost(request.user))
+    return products_export(queryset, export_format(request), include_cost=sees_cost(request.user))
 
 
 @router.post(

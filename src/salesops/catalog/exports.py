@@ -1,7 +1,7 @@
-"""Product CSV columns, shared by the page export and the API export."""
+"""Product export columns, shared by the page export and the API export (CSV and Excel)."""
 
 from salesops.catalog.models import Product
-from salesops.core.exports import csv_response
+from salesops.core.exports import export_response
 
 COLUMNS = [
     ("id", lambda p: p.pk),
@@ -17,7 +17,7 @@ COLUMNS = [
 ]
 
 
-def products_csv(queryset, *, include_cost: bool):
+def products_export(queryset, format: str, *, include_cost: bool):
     """All matching products; the standard cost column is left out for callers who may not see costs."""
     columns = [column for column in COLUMNS if include_cost or column[0] != "standard_cost"]
-    return csv_response("products.csv", columns, queryset.iterator(chunk_size=500), model=Product)
+    return export_response("products", format, columns, queryset.iterator(chunk_size=500), model=Product)

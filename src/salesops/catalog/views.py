@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salesops.catalog import actions
-from salesops.catalog.exports import products_csv
+from salesops.catalog.exports import products_export
 from salesops.catalog.filters import filter_products
 from salesops.catalog.forms import ProductForm
 from salesops.catalog.models import Product
@@ -27,6 +27,7 @@ from salesops.catalog.queries import (
     visible_products,
 )
 from salesops.catalog.schemas import ProductFilters
+from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.models import CustomFieldDefinition
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
@@ -53,8 +54,8 @@ def product_list(request):
     except InvalidParameter as exc:
         messages.error(request, exc.message)
         products = filter_products(visible_products(request.user), ProductFilters(), {})
-    if request.GET.get("format") == "csv":
-        return products_csv(products, include_cost=sees_cost(request.user))
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return products_export(products, request.GET["format"], include_cost=sees_cost(request.user))
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("platform")
 
     def ready(self):
-        # Each app registers its scoping functions in queries.py, its event handlers in handlers.py and its
-        # periodic jobs in tasks.py; importing them all at start-up means no registry depends on import order.
-        autodiscover_modules("queries", "handlers", "tasks")
+        # Each app registers its scoping functions in queries.py, its event handlers in handlers.py, its
+        # periodic jobs in tasks.py and its file importers in imports.py; importing them all at start-up means no
+        # registry depends on import order.
+        autodiscover_modules("queries", "handlers", "tasks", "imports")

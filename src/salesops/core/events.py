@@ -56,8 +56,17 @@ def record_event(
     deliveries = [EventDelivery(event=event, handler=handler.name) for handler in handlers_for(event_type)]
     if deliveries:
         EventDelivery.objects.bulk_create(deliveries)
-        transaction.on_commit(dispatch_events.enqueue)
+        schedule_dispatch()
     return event
+
+
+def schedule_dispatch() -> None:
+    """Enqueue the dispatcher after commit, once per transaction however many events it records (an import of
+    a thousand rows is one dispatcher run, not a thousand). A callback registered in a savepoint that rolled back
+    is gone from the list, so a later event registers it again."""
+    enqueue = dispatch_events.enqueue
+    if not any(function == enqueue for _savepoints, function, _robust in connection.run_on_commit):
+        transaction.on_commit(enqueue)
 
 
 def to_json(value: Any) -> Any:

@@ -229,3 +229,55 @@ class DocumentCounter(models.Model):
 
     def __str__(self):
         return f"{self.series}-{self.year}: {self.last_number}"
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded file of customers, products or opening stock, validated whole and then applied whole.
+
+    The file itself is kept in `content` (at most 10 MB, see core/imports.py), so any worker process can run the
+    job without shared file storage. `errors` is the row-by-row report: a list of
+    `{"row": 3, "column": "名称", "message": "..."}`, `row` being the spreadsheet row the user sees (the header is
+    row 1) or null for a problem with the file as a whole. A job writes all its rows or none of them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        VALIDATING = "validating", _("validating")
+        REJECTED = "rejected", _("rejected")
+        APPLYING = "applying", _("applying")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    RUNNING = (Status.QUEUED, Status.VALIDATING, Status.APPLYING)
+
+    kind = models.CharField(_("kind"), max_length=30)
+    filename = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("file content"), editable=False)
+    language = models.CharField(_("language"), max_length=10, help_text=_("The language of the error messages."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="import_jobs",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_processed = models.PositiveIntegerField(_("rows checked"), default=0)
+    created_count = models.PositiveIntegerField(_("records created"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["actor", "-id"], name="import_job_actor_idx")]
+
+    def __str__(self):
+        return f"{self.kind} {self.filename}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING

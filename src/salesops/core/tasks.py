@@ -1,15 +1,17 @@
-"""Core background jobs: the dispatcher sweep and housekeeping."""
+"""Core background jobs: the dispatcher sweep, housekeeping and running uploaded imports."""
 
 from datetime import timedelta
 
 from django.contrib.sessions.models import Session
+from django.db import transaction
 from django.db.models import Max
 from django.tasks import TaskResultStatus, task
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from salesops.core import imports
 from salesops.core.dispatch import deliver_pending
-from salesops.core.models import IdempotencyRecord, ScheduledRun
+from salesops.core.models import IdempotencyRecord, ImportJob, ScheduledRun
 from salesops.core.scheduling import periodic
 
 IDEMPOTENCY_RETENTION = timedelta(hours=24)
@@ -52,3 +54,17 @@ def prune_history(*, scheduled_at: str) -> dict:
         runs += deleted
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     return {"task_results": results, "scheduled_runs": runs, "sessions": sessions}
+
+
+@task()
+def run_import(job_id: int) -> str:
+    """Validate and apply one uploaded import file (core/imports.py); returns the job's final status."""
+    return imports.run_job(ImportJob.objects.get(pk=job_id)).status
+
+
+def queue_import(*, kind: str, filename: str, content: bytes, actor) -> ImportJob:
+    """Record an upload and queue its run, atomically: the job exists if and only if a worker will run it."""
+    with transaction.atomic():
+        job = imports.create_job(kind=kind, filename=filename, content=content, actor=actor)
+        run_import.enqueue(job.pk)
+    return job

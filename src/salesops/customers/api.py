@@ -9,11 +9,13 @@ from salesops.accounts.auth import require_scope
 from salesops.accounts.models import OrgUnit, User
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS, errors
 from salesops.core.api.events import EventOut, event_list
+from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
+from salesops.core.exports import export_format
 from salesops.core.scoping import get_for_user
 from salesops.customers import actions, contact_actions
-from salesops.customers.exports import contacts_csv, customers_csv
+from salesops.customers.exports import contacts_export, customers_export
 from salesops.customers.filters import filter_addresses, filter_contacts, filter_customers
 from salesops.customers.models import Contact, Customer, CustomerAddress, CustomerGroup
 from salesops.customers.queries import visible_contacts, visible_customers, with_defaults
@@ -58,11 +60,12 @@ def list_customers(request: HttpRequest, filters: Query[CustomerFilters]):
     return paginate(customers, filters)
 
 
-@router.get("/customers/export.csv", response={200: None, **READ_ERRORS}, summary="Export customers as CSV")
+@export_routes(router, "/customers/export", summary="Export customers")
 def export_customers(request: HttpRequest, filters: Query[CustomerFilters]):
     """The same filters and ordering as the list, all pages, with custom fields as columns."""
     require_scope(request, "customers:read")
-    return customers_csv(filter_customers(visible_customers(request.user), filters, request.GET))
+    queryset = filter_customers(visible_customers(request.user), filters, request.GET)
+    return customers_export(queryset, export_format(request))
 
 
 @router.post(
@@ -161,11 +164,13 @@ def list_contacts(request: HttpRequest, filters: Query[ContactFilters]):
     return paginate(filter_contacts(visible_contacts(request.user), filters, request.GET), filters)
 
 
-@router.get("/contacts/export.csv", response={200: None, **READ_ERRORS}, summary="Export contacts as CSV")
+@export_routes(router, "/contacts/export", summary="Export contacts")
 def export_contacts(request: HttpRequest, filters: Query[ContactFilters]):
     """The same filters and ordering as the list, all pages, with custom fields as columns."""
     require_scope(request, "customers:read")
-    return contacts_csv(filter_contacts(visible_contacts(request.user), filters, request.GET))
+    return contacts_export(
+        filter_contacts(visible_contacts(request.user), filters, request.GET), export_format(request)
+    )
 
 
 @router.post(
@@ -183,7 +188,7 @@ def create_contact(request: HttpRequest, payload: ContactIn):
     return Status(201, ContactOut.from_orm(contact))
 
 
-# Declared after /contacts/export.csv, so that path is not taken for a contact id.
+# Declared after /contacts/export.csv and .xlsx, so that path is not taken for a contact id.
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **READ_ERRORS}, summary="Read a contact")
 def read_contact(request: HttpRequest, contact_id: int):
     require_scope(request, "customers:read")

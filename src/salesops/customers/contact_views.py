@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.models import CustomFieldDefinition
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import for_user, get_for_user
 from salesops.core.timeline import timeline_entries
 from salesops.customers import contact_actions
-from salesops.customers.exports import contacts_csv
+from salesops.customers.exports import contacts_export
 from salesops.customers.filters import filter_contacts
 from salesops.customers.forms import AddressForm, ContactForm
 from salesops.customers.models import Contact, Customer, CustomerAddress
@@ -48,8 +49,8 @@ def contact_list(request):
     except InvalidParameter as exc:
         messages.error(request, exc.message)
         contacts = filter_contacts(visible_contacts(request.user), ContactFilters(), {})
-    if request.GET.get("format") == "csv":
-        return contacts_csv(contacts)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return contacts_export(contacts, request.GET["format"])
     page = Paginator(contacts, PAGE_SIZE).get_page(request.GET.get("page"))
     with_contacts = Exists(Contact.objects.filter(customer=OuterRef("pk")))
     context = {

@@ -1,6 +1,6 @@
-"""Customer and contact CSV columns, shared by the page exports and the API exports."""
+"""Customer and contact export columns, shared by the page exports and the API exports (CSV and Excel)."""
 
-from salesops.core.exports import csv_response
+from salesops.core.exports import export_response
 from salesops.customers.models import Contact, Customer
 
 COLUMNS = [
@@ -15,8 +15,8 @@ COLUMNS = [
 ]
 
 
-def customers_csv(queryset):
-    return csv_response("customers.csv", COLUMNS, queryset.iterator(chunk_size=500), model=Customer)
+def customers_export(queryset, format: str):
+    return export_response("customers", format, COLUMNS, queryset.iterator(chunk_size=500), model=Customer)
 
 
 CONTACT_COLUMNS = [
@@ -37,5 +37,5 @@ CONTACT_COLUMNS = [
 ]
 
 
-def contacts_csv(queryset):
-    return csv_response("contacts.csv", CONTACT_COLUMNS, queryset.iterator(chunk_size=500), model=Contact)
+def contacts_export(queryset, format: str):
+    return export_response("contacts", format, CONTACT_COLUMNS, queryset.iterator(chunk_size=500), model=Contact)

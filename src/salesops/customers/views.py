@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.models import CustomFieldDefinition
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
 from salesops.core.timeline import timeline_entries
 from salesops.customers import actions
-from salesops.customers.exports import customers_csv
+from salesops.customers.exports import customers_export
 from salesops.customers.filters import filter_customers
 from salesops.customers.forms import CreditForm, CustomerForm
 from salesops.customers.models import Customer, CustomerAddress
@@ -38,8 +39,8 @@ def customer_list(request):
     except InvalidParameter as exc:
         messages.error(request, exc.message)
         customers = filter_customers(visible_customers(request.user), CustomerFilters(), {})
-    if request.GET.get("format") == "csv":
-        return customers_csv(customers)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return customers_export(customers, request.GET["format"])
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,

@@ -7,11 +7,13 @@ from ninja import Query, Router, Status
 from salesops.accounts.auth import require_scope
 from salesops.catalog.models import Product
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
+from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import ListParams, Page, paginate
+from salesops.core.exports import export_format
 from salesops.core.scoping import for_user, get_for_user
 from salesops.inventory import actions
-from salesops.inventory.exports import stock_csv
+from salesops.inventory.exports import stock_export
 from salesops.inventory.filters import filter_movements, filter_stock, with_availability
 from salesops.inventory.models import StockLevel, StockMovement, Warehouse
 from salesops.inventory.schemas import (
@@ -52,10 +54,10 @@ def list_stock(request: HttpRequest, filters: Query[StockFilters]):
     return paginate(filter_stock(for_user(StockLevel.objects.all(), request.user), filters), filters)
 
 
-@router.get("/stock/export.csv", response={200: None, **READ_ERRORS}, summary="Export stock levels as CSV")
+@export_routes(router, "/stock/export", summary="Export stock levels")
 def export_stock(request: HttpRequest, filters: Query[StockFilters]):
     require_scope(request, "stock:read")
-    return stock_csv(filter_stock(for_user(StockLevel.objects.all(), request.user), filters))
+    return stock_export(filter_stock(for_user(StockLevel.objects.all(), request.user), filters), export_format(request))
 
 
 @router.get("/stock/movements", response={200: Page[MovementOut], **READ_ERRORS}, summary="The stock ledger")

@@ -1,6 +1,6 @@
-"""Stock CSV columns, shared by the page export and the API export."""
+"""Stock export columns, shared by the page export and the API export (CSV and Excel)."""
 
-from salesops.core.exports import csv_response
+from salesops.core.exports import export_response
 from salesops.inventory.models import as_quantity
 
 COLUMNS = [
@@ -15,5 +15,5 @@ COLUMNS = [
 ]
 
 
-def stock_csv(queryset):
-    return csv_response("stock.csv", COLUMNS, queryset.iterator(chunk_size=500))
+def stock_export(queryset, format: str):
+    return export_response("stock", format, COLUMNS, queryset.iterator(chunk_size=500))

@@ -8,11 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.scoping import for_user, get_for_user
 from salesops.core.timeline import timeline_entries
 from salesops.inventory import actions
-from salesops.inventory.exports import stock_csv
+from salesops.inventory.exports import stock_export
 from salesops.inventory.filters import filter_stock, with_availability
 from salesops.inventory.forms import AdjustmentForm, ReceiptForm
 from salesops.inventory.models import StockLevel, StockMovement, Warehouse
@@ -30,8 +31,8 @@ def visible_levels(request):
 def stock_list(request):
     filters = filters_from_request(request, StockFilters)
     levels = filter_stock(visible_levels(request), filters)
-    if request.GET.get("format") == "csv":
-        return stock_csv(levels)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return stock_export(levels, request.GET["format"])
     context = {
         "page": Paginator(levels, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters,

@@ -9,13 +9,15 @@ from salesops.accounts.models import User
 from salesops.catalog.models import Product
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
+from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
+from salesops.core.exports import export_format
 from salesops.core.scoping import for_user, get_for_user
 from salesops.customers.models import Customer
 from salesops.inventory.models import Warehouse
 from salesops.orders import actions
-from salesops.orders.exports import orders_csv
+from salesops.orders.exports import orders_export
 from salesops.orders.filters import filter_orders
 from salesops.orders.models import SalesOrder
 from salesops.orders.queries import visible_orders
@@ -73,11 +75,11 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]):
     return paginate(orders, filters)
 
 
-@router.get("/orders/export.csv", response={200: None, **READ_ERRORS}, summary="Export sales orders as CSV")
+@export_routes(router, "/orders/export", summary="Export sales orders")
 def export_orders(request: HttpRequest, filters: Query[OrderFilters]):
     """The same filters and ordering as the list, all pages."""
     require_scope(request, "orders:read")
-    return orders_csv(filter_orders(visible_orders(request.user), filters))
+    return orders_export(filter_orders(visible_orders(request.user), filters), export_format(request))
 
 
 @router.post(
@@ -98,7 +100,7 @@ def create_order(request: HttpRequest, payload: OrderIn):
     return Status(201, order_out(order))
 
 
-# Declared after /orders/export.csv, so that path is not taken for an order id.
+# Declared after /orders/export.csv and .xlsx, so those paths is not taken for an order id.
 @router.get("/orders/{order_id}", response={200: OrderOut, **READ_ERRORS}, summary="Read a sales order")
 def read_order(request: HttpRequest, order_id: int):
     require_scope(request, "orders:read")

@@ -1,6 +1,6 @@
-"""Order CSV columns, shared by the page export and the API export."""
+"""Order export columns, shared by the page export and the API export (CSV and Excel)."""
 
-from salesops.core.exports import csv_response
+from salesops.core.exports import export_response
 
 COLUMNS = [
     ("id", lambda o: o.pk),
@@ -24,8 +24,8 @@ COLUMNS = [
 ]
 
 
-def orders_csv(queryset):
-    return csv_response("orders.csv", COLUMNS, queryset.iterator(chunk_size=500))
+def orders_export(queryset, format: str):
+    return export_response("orders", format, COLUMNS, queryset.iterator(chunk_size=500))
 
 
 SHIPMENT_COLUMNS = [
@@ -42,6 +42,6 @@ SHIPMENT_COLUMNS = [
 ]
 
 
-def shipments_csv(queryset):
+def shipments_export(queryset, format: str):
     queryset = queryset.prefetch_related("lines__product")
-    return csv_response("shipments.csv", SHIPMENT_COLUMNS, queryset.iterator(chunk_size=500))
+    return export_response("shipments", format, SHIPMENT_COLUMNS, queryset.iterator(chunk_size=500))

@@ -7,10 +7,12 @@ from ninja import Query, Router, Status
 from salesops.accounts.auth import require_scope
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
+from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
+from salesops.core.exports import export_format
 from salesops.core.scoping import get_for_user
-from salesops.orders.exports import shipments_csv
+from salesops.orders.exports import shipments_export
 from salesops.orders.filters import filter_shipments
 from salesops.orders.models import Shipment
 from salesops.orders.queries import visible_orders, visible_shipments
@@ -37,10 +39,10 @@ def list_shipments(request: HttpRequest, filters: Query[ShipmentFilters]):
     return paginate(shipments, filters)
 
 
-@router.get("/shipments/export.csv", response={200: None, **READ_ERRORS}, summary="Export shipments as CSV")
+@export_routes(router, "/shipments/export", summary="Export shipments")
 def export_shipments(request: HttpRequest, filters: Query[ShipmentFilters]):
     require_scope(request, "orders:read")
-    return shipments_csv(filter_shipments(visible_shipments(request.user), filters))
+    return shipments_export(filter_shipments(visible_shipments(request.user), filters), export_format(request))
 
 
 @router.post(

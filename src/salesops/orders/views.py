@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesops.accounts.models import Role
+from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
 from salesops.core.timeline import timeline_entries
 from salesops.inventory.models import StockLevel
 from salesops.orders import actions
-from salesops.orders.exports import orders_csv, shipments_csv
+from salesops.orders.exports import orders_export, shipments_export
 from salesops.orders.filters import filter_orders, filter_shipments
 from salesops.orders.forms import LineFormSet, OrderForm, add_action_errors
 from salesops.orders.models import TRANSITIONS, OrderStatus, SalesOrder
@@ -63,8 +64,8 @@ def order_list(request):
     except InvalidParameter as exc:
         messages.error(request, exc.message)
         orders = filter_orders(base, OrderFilters())
-    if request.GET.get("format") == "csv":
-        return orders_csv(orders)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return orders_export(orders, request.GET["format"])
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -250,8 +251,8 @@ def shipment_list(request):
     except InvalidParameter as exc:
         messages.error(request, exc.message)
         shipments = filter_shipments(base, ShipmentFilters())
-    if request.GET.get("format") == "csv":
-        return shipments_csv(shipments)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return shipments_export(shipments, request.GET["format"])
     page = Paginator(shipments.prefetch_related("lines__product"), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"page": page, "filters": filters, "query_string": list_query_string(request)}
     return render(request, "orders/shipment_list.html", context)

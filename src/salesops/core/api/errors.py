@@ -78,6 +78,8 @@ def ninja_validation_fields(exc: NinjaValidationError) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for item in exc.errors:
         location = [str(part) for part in item.get("loc", ())]
+        if len(location) > 1 and location[0] == "file":
+            location = location[1:]  # an upload's field: ("file", "<name>")
         # Drop the transport prefix ("body", "payload") so the field reads as the client sent it.
         while location and location[0] in {"body", "query", "path", "header", "form", "payload"}:
             location = location[1:]

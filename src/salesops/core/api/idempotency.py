@@ -5,6 +5,7 @@ is stored in that row before commit. A retry with the same key and body gets the
 `Idempotent-Replayed: true`); the same key with another body gets 409. Two concurrent requests with one key
 serialise on the row's unique constraint (PostgreSQL waits on the index entry, SQLite on the write lock), so
 exactly one of them runs the handler. Failed requests (4xx) roll back with their key and may be retried.
+A multipart upload is compared by its parts (field values, file names and bytes), not by its raw body.
 """
 
 import functools
@@ -38,7 +39,21 @@ def principal_of(request) -> str:
 
 
 def request_fingerprint(request) -> str:
-    return hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n" + request.body).hexdigest()
+    digest = hashlib.sha256(request.method.encode() + b" " + request.path.encode() + b"\n")
+    if request.content_type == "multipart/form-data":
+        # An upload's raw body has been consumed by the parser by now, and clients draw a new boundary for each
+        # retry: compare the parts instead (field values, and each file's name and bytes).
+        for name, values in sorted(request.POST.lists()):
+            digest.update(repr((name, values)).encode())
+        for name, files in sorted(request.FILES.lists()):
+            for upload in files:
+                digest.update(repr((name, upload.name, upload.size)).encode())
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+    else:
+        digest.update(request.body)
+    return digest.hexdigest()
 
 
 def stored_response(record: IdempotencyRecord) -> HttpResponse:
