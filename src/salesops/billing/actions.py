@@ -540,17 +540,7 @@ def confirm_correction(request: CorrectionRequest, *, actor: User, comment: str 
         if sum((line.net_amount + line.tax_amount for line in current), ZERO) != locked.total:
             raise ValidationError({"status": [_("The invoice changed since this request was made; ask again.")]})
         today = company_today()
-        locked.status, locked.decided_by, locked.decided_at = CorrectionRequest.Status.CONFIRMED, actor, clock.now()
-        locked.decision_comment = comment
-        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
-        record_event(
-            "correction.confirmed",
-            locked,
-            actor=actor,
-            before={"status": CorrectionRequest.Status.REQUESTED},
-            after={"status": CorrectionRequest.Status.CONFIRMED},
-            data={"comment": comment} if comment else None,
-        )
+        decide(locked, CorrectionRequest.Status.CONFIRMED, actor=actor, comment=comment)
         on_invoice = min(locked.total, invoice.balance)
         note = CreditNote.objects.create(
             number=next_document_number("CN", today.year),
@@ -598,18 +588,23 @@ def reject_correction(request: CorrectionRequest, *, actor: User, comment: str) 
     comment = clean_comment(comment, required=True, message=_("Say why the correction is rejected."))
     with transaction.atomic():
         locked = lock_request(request, actor)
-        locked.status, locked.decided_by, locked.decided_at = CorrectionRequest.Status.REJECTED, actor, clock.now()
-        locked.decision_comment = comment
-        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
-        record_event(
-            "correction.rejected",
-            locked,
-            actor=actor,
-            before={"status": CorrectionRequest.Status.REQUESTED},
-            after={"status": CorrectionRequest.Status.REJECTED},
-            data={"comment": comment},
-        )
+        decide(locked, CorrectionRequest.Status.REJECTED, actor=actor, comment=comment)
     return locked
+
+
+def decide(request: CorrectionRequest, status: str, *, actor: User, comment: str) -> None:
+    """Record the decision on a locked request and its `correction.<status>` event."""
+    request.status, request.decided_by, request.decided_at = status, actor, clock.now()
+    request.decision_comment = comment
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "updated_at"])
+    record_event(
+        f"correction.{status}",
+        request,
+        actor=actor,
+        before={"status": CorrectionRequest.Status.REQUESTED},
+        after={"status": status},
+        data={"comment": comment} if comment else None,
+    )
 
 
 # --- month-end receivables ---------------------------------------------------------------------------------------
