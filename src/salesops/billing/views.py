@@ -179,6 +179,17 @@ def payment_list(request):
 
 
 @login_required
+def payment_detail(request, payment_id: int):
+    payment = get_for_user(visible_payments(request.user), request.user, pk=payment_id)
+    context = {
+        "payment": payment,
+        "settlements": payment.settlements.select_related("invoice"),
+        "timeline": timeline_entries(payment),
+    }
+    return render(request, "billing/payment_detail.html", context)
+
+
+@login_required
 def payment_create(request):
     require_billing(request)
     initial = {}
@@ -214,7 +225,7 @@ def payment_create(request):
                 _("Payment %(number)s recorded; %(credit)s CNY kept as customer credit.")
                 % {"number": payment.number, "credit": payment.unapplied_amount},
             )
-            return redirect("billing:payment_list")
+            return redirect("billing:payment_detail", payment_id=payment.pk)
     title = _("Record a payment") + (f" · {invoice.number}" if invoice else "")
     return render(
         request, "form_page.html", {"form": form, "title": title, "cancel_url": reverse("billing:payment_list")}

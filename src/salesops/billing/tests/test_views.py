@@ -39,7 +39,11 @@ def test_finance_invoices_from_the_order_page_and_records_the_payment(shop, clie
     )
 
     assert response.status_code == 302, response.content.decode()
-    assert Payment.objects.get().reference == "招行 8899"
+    payment = Payment.objects.get()
+    assert payment.reference == "招行 8899"
+    assert response["Location"] == reverse("billing:payment_detail", args=[payment.pk])
+    receipt = finance.get(response["Location"]).content.decode()
+    assert invoice.number in receipt and "¥226.00" in receipt
     assert SalesOrder.objects.get(pk=order.pk).status == OrderStatus.PAID
     listing = finance.get(reverse("billing:payment_list")).content.decode()
     assert Payment.objects.get().number in listing
