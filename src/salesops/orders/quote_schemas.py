@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from salesops.accounts.schemas import UserRef
+from salesops.core.api.listing import Text
 from salesops.core.money_words import amount_in_words
 from salesops.core.querying import ordering_pattern
 from salesops.inventory.schemas import WarehouseRef
@@ -57,6 +58,7 @@ class QuotePatch(OrderPatch):
 
 
 class QuoteFilters(OrderFilters):
+    q: Text | None = Field(None, max_length=200, description="Matches the quote number or the customer's name.")
     ordering: str | None = Field(
         None, pattern=ordering_pattern(QUOTE_ORDERING), description="Comma-separated fields; prefix - for descending."
     )

@@ -101,6 +101,13 @@ def test_list_filters_ordering_and_export(shop, client):
         later.pk,
         soon.pk,
     ]
+    first_page = client.get("/api/v1/quotes?ordering=number&limit=1", **headers).json()
+    assert (first_page["count"], first_page["next_offset"], [row["id"] for row in first_page["results"]]) == (
+        2,
+        1,
+        [soon.pk],
+    )
+    assert ids("ordering=number&limit=1&offset=1") == [later.pk]
     assert client.get("/api/v1/quotes?ordering=secret", **headers).status_code == 400
     assert client.get("/api/v1/quotes?status=confirmed", **headers).status_code == 400
     export = client.get("/api/v1/quotes/export.csv?ordering=number", **headers)
