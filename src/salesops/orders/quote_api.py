@@ -7,8 +7,10 @@ from ninja import Query, Router, Status
 from salesops.accounts.auth import require_scope
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
+from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
+from salesops.core.exports import export_format
 from salesops.core.scoping import get_for_user
 from salesops.customers.models import Customer
 from salesops.inventory.models import Warehouse
@@ -17,7 +19,7 @@ from salesops.orders.api import lines_of, owner_of, visible
 from salesops.orders.filters import filter_quotes
 from salesops.orders.models import Quote
 from salesops.orders.queries import visible_quotes
-from salesops.orders.quote_exports import quotes_csv
+from salesops.orders.quote_exports import quotes_export
 from salesops.orders.quote_pdf import quote_pdf_response
 from salesops.orders.quote_schemas import QuoteFilters, QuoteIn, QuoteOut, QuotePatch
 from salesops.orders.schemas import CommentIn
@@ -46,11 +48,11 @@ def list_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
     return paginate(quotes, filters)
 
 
-@router.get("/quotes/export.csv", response={200: None, **READ_ERRORS}, summary="Export quotes as CSV")
+@export_routes(router, "/quotes/export", summary="Export quotes")
 def export_quotes(request: HttpRequest, filters: Query[QuoteFilters]):
     """The same filters and ordering as the list, all pages."""
     require_scope(request, "quotes:read")
-    return quotes_csv(filter_quotes(visible_quotes(request.user), filters))
+    return quotes_export(filter_quotes(visible_quotes(request.user), filters), export_format(request))
 
 
 @router.post(
@@ -72,7 +74,7 @@ def create_quote(request: HttpRequest, payload: QuoteIn):
     return Status(201, quote_out(quote))
 
 
-# Declared after /quotes/export.csv, so that path is not taken for a quote id.
+# Declared after /quotes/export.csv and .xlsx, so those paths are not taken for a quote id.
 @router.get("/quotes/{quote_id}", response={200: QuoteOut, **READ_ERRORS}, summary="Read a quote")
 def read_quote(request: HttpRequest, quote_id: int):
     require_scope(request, "quotes:read")

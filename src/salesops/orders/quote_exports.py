@@ -1,6 +1,6 @@
-"""Quote CSV columns, shared by the page export and the API export."""
+"""Quote export columns, shared by the page export and the API export (CSV and Excel)."""
 
-from salesops.core.exports import csv_response
+from salesops.core.exports import export_response
 
 COLUMNS = [
     ("id", lambda q: q.pk),
@@ -23,5 +23,5 @@ COLUMNS = [
 ]
 
 
-def quotes_csv(queryset):
-    return csv_response("quotes.csv", COLUMNS, queryset.iterator(chunk_size=500))
+def quotes_export(queryset, format: str):
+    return export_response("quotes", format, COLUMNS, queryset.iterator(chunk_size=500))

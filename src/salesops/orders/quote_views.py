@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.money_words import amount_in_words
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
@@ -21,7 +22,7 @@ from salesops.orders.filters import filter_quotes
 from salesops.orders.forms import LineFormSet, QuoteForm, add_action_errors
 from salesops.orders.models import QUOTE_TRANSITIONS, Quote, QuoteStatus
 from salesops.orders.queries import available_stock, may_sell, visible_quotes
-from salesops.orders.quote_exports import quotes_csv
+from salesops.orders.quote_exports import quotes_export
 from salesops.orders.quote_pdf import quote_pdf_response
 from salesops.orders.quote_schemas import QuoteFilters
 from salesops.orders.views import PAGE_SIZE, require_seller
@@ -53,8 +54,8 @@ def quote_list(request):
     except InvalidParameter as exc:
         messages.error(request, exc.message)
         quotes = filter_quotes(visible_quotes(request.user), QuoteFilters())
-    if request.GET.get("format") == "csv":
-        return quotes_csv(quotes)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return quotes_export(quotes, request.GET["format"])
     context = {
         "page": Paginator(quotes, PAGE_SIZE).get_page(request.GET.get("page")),
         "filters": filters,

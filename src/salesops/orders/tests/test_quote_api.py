@@ -1,9 +1,11 @@
 """The quotes API: create (idempotent), list with filters, export, patch drafts, actions, PDF, events, bad input."""
 
 import datetime
+import io
 import json
 import uuid
 
+import openpyxl
 import pytest
 
 from salesops.catalog.pricing import company_today
@@ -114,6 +116,12 @@ def test_list_filters_ordering_and_export(shop, client):
     assert export.status_code == 200
     text = b"".join(export.streaming_content).decode()
     assert text.index(soon.number) < text.index(later.number)
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get("/api/v1/quotes/export.xlsx?ordering=number", **headers).streaming_content))
+    )
+    rows = [[cell.value for cell in row] for row in workbook.active.iter_rows()]
+    assert rows[0] == text.lstrip("\ufeff").splitlines()[0].split(",")
+    assert [row[1] for row in rows[1:]] == [soon.number, later.number]
     assert client.get("/api/v1/quotes/abc", **headers).status_code == 404
 
 

@@ -79,6 +79,8 @@ def test_the_list_filters_and_exports(shop, client_for):
     export = rep.get(f"{url}?valid_until_to={to}&format=csv")
     text = b"".join(export.streaming_content).decode()
     assert soon.number in text and later.number not in text
+    xlsx = rep.get(f"{url}?valid_until_to={to}&format=xlsx")
+    assert xlsx["Content-Disposition"] == 'attachment; filename="quotes.xlsx"'
 
 
 def test_bad_form_input_is_shown_and_nothing_is_saved(shop, client_for):
