@@ -10,6 +10,7 @@ from salesops.core.api.rendering import renderer
 from salesops.customers.api import router as customers_router
 from salesops.inventory.api import router as inventory_router
 from salesops.orders.api import router as orders_router
+from salesops.orders.quote_api import router as quotes_router
 from salesops.orders.shipment_api import router as shipments_router
 
 api = SalesopsAPI(
@@ -28,3 +29,4 @@ api.add_router("/", orders_router)
 api.add_router("/", shipments_router)
 api.add_router("/", billing_router)
 api.add_router("/", imports_router)
+api.add_router("/", quotes_router)

@@ -268,6 +268,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "apscheduler": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # PDF rendering (core/pdf.py) reports every layout step and font subset at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

@@ -5,6 +5,7 @@ Lock order everywhere: the order row, then the customer row (serialises credit c
 rows (through `inventory.actions`, which takes them in a fixed order).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -139,23 +140,26 @@ def check_may_sell(actor: User) -> None:
 # --- lines and totals ----------------------------------------------------------------------------------------
 
 
-def priced_lines(order: SalesOrder, lines: list[CleanLine], errors: dict) -> list[OrderLine]:
-    """Order lines priced for the order's customer today (company time zone), with the product's tax rate."""
-    quotes = quotes_for([line.product for line in lines], order.customer, company_today())
+def priced_lines(document, lines: list[CleanLine], errors: dict, *, fixed_prices=None) -> list:
+    """Lines for an order (or a quote: the line model comes from the document's `lines`) priced for its customer
+    today (company time zone), or at `fixed_prices` (one per line) where a quote fixed them, with the product's
+    tax rate."""
+    quotes = quotes_for([line.product for line in lines], document.customer, company_today())
+    line_model, parent = type(document).lines.rel.related_model, type(document).lines.field.name
     result = []
     for position, line in enumerate(lines, start=1):
         result.append(
-            OrderLine(
-                order=order,
+            line_model(
+                **{parent: document},
                 position=position,
                 product=line.product,
                 quantity=line.quantity,
-                unit_price=quotes[line.product.pk].unit_price,
+                unit_price=fixed_prices[position - 1] if fixed_prices else quotes[line.product.pk].unit_price,
                 discount_percent=line.discount_percent,
                 tax_rate=line.product.tax_rate,
             )
         )
-    apply_totals(order, result, errors)
+    apply_totals(document, result, errors)
     return result
 
 
@@ -219,38 +223,77 @@ def create_order(
     lines: list[dict[str, Any]],
     owner: User | None = None,
     discount_percent=0,
+    quoted_prices: list[Decimal] | None = None,
 ) -> SalesOrder:
     """Create a draft order for a customer the actor may see (and that is active), lines priced from the price
-    list on today's date; the owner (the rep) defaults to the actor. Records `order.created`."""
+    list on today's date, or at `quoted_prices` (one per line) when a quote is converted; the owner (the rep)
+    defaults to the actor. Records `order.created`."""
+    return create_document(
+        SalesOrder,
+        new_number=next_number,
+        event="order.created",
+        actor=actor,
+        customer=customer,
+        warehouse=warehouse,
+        lines=lines,
+        owner=owner,
+        discount_percent=discount_percent,
+        fixed_prices=quoted_prices,
+    )
+
+
+def create_document(
+    model,
+    *,
+    new_number: Callable[[], str],
+    event: str,
+    actor: User,
+    customer: Customer,
+    warehouse: Warehouse,
+    lines: list[dict[str, Any]],
+    owner: User | None,
+    discount_percent,
+    fixed_prices: list[Decimal] | None = None,
+    errors: dict[str, list[str]] | None = None,
+    **fields,
+):
+    """Validate and create a draft order or quote (`model`) with its priced lines, numbered by `new_number()` in
+    the creating transaction, with the customer's office, region and payment term, and `fields` (validated by the
+    caller, which may pass the `errors` it found). Records `event` (`order.created`, `quote.created`)."""
     check_may_sell(actor)
-    errors: dict[str, list[str]] = {}
+    errors = {} if errors is None else errors
     customer = check_customer(actor, customer, errors)
     warehouse = clean_warehouse(warehouse, errors)
     owner = check_owner(actor, owner, errors)
-    order_discount = clean_percent(discount_percent, "discount_percent", errors)
+    document_discount = clean_percent(discount_percent, "discount_percent", errors)
     clean = clean_lines(lines, errors)
     if errors:
         raise ValidationError(errors)
-    order = SalesOrder(
+    document = model(
         customer=customer,
         owner=owner,
         office_id=customer.office_id,
         region_id=customer.region_id,
         warehouse=warehouse,
         payment_term=customer.payment_term,
-        discount_percent=order_discount,
+        discount_percent=document_discount,
+        **fields,
     )
-    order_lines = priced_lines(order, clean, errors)
+    document_lines = priced_lines(document, clean, errors, fixed_prices=fixed_prices)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        order.number = next_number()
-        order.save()
-        OrderLine.objects.bulk_create(order_lines)
+        document.number = new_number()
+        document.save()
+        type(document).lines.rel.related_model.objects.bulk_create(document_lines)
         record_event(
-            "order.created", order, actor=actor, after=snapshot(order), data={"lines": lines_data(order_lines)}
+            event,
+            document,
+            actor=actor,
+            after=snapshot(document),
+            data={"lines": lines_data(document_lines)},
         )
-    return order
+    return document
 
 
 def lock(order: SalesOrder) -> SalesOrder:
@@ -268,38 +311,49 @@ def update_draft(order: SalesOrder, *, actor: User, changes: dict[str, Any]) -> 
             raise ValidationError({"status": [_("Only draft orders can be changed.")]})
         errors: dict[str, list[str]] = {}
         before = snapshot(locked)
-        old_lines = list(locked.lines.select_related("product"))
-        if "warehouse" in changes:
-            locked.warehouse = clean_warehouse(changes["warehouse"], errors) or locked.warehouse
-        if "discount_percent" in changes:
-            locked.discount_percent = clean_percent(changes["discount_percent"], "discount_percent", errors)
-        if "lines" in changes:
-            cleaned_lines = clean_lines(changes["lines"], errors)
-            new_lines = priced_lines(locked, cleaned_lines, errors) if not errors else []
-        else:
-            new_lines = old_lines
-            apply_totals(locked, new_lines, errors)
+        new_lines = apply_draft_changes(locked, changes, errors)
         if not errors and locked.total < locked.prepayment_amount:
             errors["lines"] = [_("The new total is below what was already prepaid.")]
         if errors:
             raise ValidationError(errors)
-        locked.save()
-        if "lines" in changes:
-            locked.lines.all().delete()
-            OrderLine.objects.bulk_create(new_lines)
-        else:
-            OrderLine.objects.bulk_update(new_lines, ["amount", "tax_amount"])
-        after = snapshot(locked)
-        changed = [key for key in after if key != "updated_at" and before[key] != after[key]]
-        record_event(
-            "order.updated",
-            locked,
-            actor=actor,
-            before={key: before[key] for key in changed},
-            after={key: after[key] for key in changed},
-            data={"lines": lines_data(new_lines)} if "lines" in changes else None,
-        )
+        save_draft_changes(locked, before, new_lines, changes, event="order.updated", actor=actor)
     return locked
+
+
+def apply_draft_changes(locked, changes: dict[str, Any], errors: dict) -> list:
+    """Set the warehouse and discount `changes` names on a locked draft (an order or a quote) and return its lines:
+    the new ones, re-priced as of today, when `changes` has lines, else the stored ones with the totals redone."""
+    if "warehouse" in changes:
+        locked.warehouse = clean_warehouse(changes["warehouse"], errors) or locked.warehouse
+    if "discount_percent" in changes:
+        locked.discount_percent = clean_percent(changes["discount_percent"], "discount_percent", errors)
+    if "lines" in changes:
+        cleaned_lines = clean_lines(changes["lines"], errors)
+        return priced_lines(locked, cleaned_lines, errors) if not errors else []
+    old_lines = list(locked.lines.select_related("product"))
+    apply_totals(locked, old_lines, errors)
+    return old_lines
+
+
+def save_draft_changes(locked, before: dict, lines: list, changes: dict[str, Any], *, event: str, actor) -> None:
+    """Save a draft changed by `apply_draft_changes` with its lines, and record `event` with what changed."""
+    locked.save()
+    line_model = locked.lines.model
+    if "lines" in changes:
+        locked.lines.all().delete()
+        line_model.objects.bulk_create(lines)
+    else:
+        line_model.objects.bulk_update(lines, ["amount", "tax_amount"])
+    after = snapshot(locked)
+    changed = [key for key in after if key != "updated_at" and before[key] != after[key]]
+    record_event(
+        event,
+        locked,
+        actor=actor,
+        before={key: before[key] for key in changed},
+        after={key: after[key] for key in changed},
+        data={"lines": lines_data(lines)} if "lines" in changes else None,
+    )
 
 
 # --- the submission pipeline: credit, approval, stock --------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from salesops.core.admin import AuditedAdmin, ReadOnlyAdmin
-from salesops.orders.models import OrderLine, OrderPolicy, SalesOrder
+from salesops.orders.models import OrderLine, OrderPolicy, Quote, QuoteLine, SalesOrder
 
 
 @admin.register(OrderPolicy)
@@ -40,3 +40,18 @@ class SalesOrderAdmin(ReadOnlyAdmin):
     search_fields = ("number", "customer__name")
     list_select_related = ("customer", "owner", "region")
     inlines = [OrderLineInline]
+
+
+class QuoteLineInline(OrderLineInline):
+    model = QuoteLine
+
+
+@admin.register(Quote)
+class QuoteAdmin(ReadOnlyAdmin):
+    """Quotes change only through their actions (pages, API); the admin shows them."""
+
+    list_display = ("number", "customer", "status", "total", "valid_until", "owner", "region", "created_at")
+    list_filter = ("status", "region")
+    search_fields = ("number", "customer__name")
+    list_select_related = ("customer", "owner", "region")
+    inlines = [QuoteLineInline]

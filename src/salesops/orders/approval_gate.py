@@ -11,26 +11,32 @@ from salesops.catalog.pricing import discount_limit_for
 from salesops.orders.models import OrderPolicy, SalesOrder
 
 
+def discount_problems(lines, document_discount, limit) -> dict[str, str]:
+    """Discounts above `limit` (percent): `lines.<n>.discount_percent` for each line (by position) and
+    `discount_percent` for the document's own discount, each with why. Orders and quotes share this rule."""
+    problems = {}
+    for index, line in enumerate(lines):
+        if line.discount_percent > limit:
+            problems[f"lines.{index}.discount_percent"] = _(
+                "Line %(position)s (%(sku)s): discount %(discount)s%% is above your limit of %(limit)s%%."
+            ) % {
+                "position": line.position,
+                "sku": line.product.sku,
+                "discount": line.discount_percent,
+                "limit": limit,
+            }
+    if document_discount > limit:
+        problems["discount_percent"] = _("Order discount %(discount)s%% is above your limit of %(limit)s%%.") % {
+            "discount": document_discount,
+            "limit": limit,
+        }
+    return problems
+
+
 def approval_reasons(order: SalesOrder, submitter: User) -> list[str]:
     """Why `order` needs approval when `submitter` submits it; an empty list means it does not."""
-    reasons = []
-    limit = discount_limit_for(submitter)
-    for line in order.lines.select_related("product").order_by("position"):
-        if line.discount_percent > limit:
-            reasons.append(
-                _("Line %(position)s (%(sku)s): discount %(discount)s%% is above your limit of %(limit)s%%.")
-                % {
-                    "position": line.position,
-                    "sku": line.product.sku,
-                    "discount": line.discount_percent,
-                    "limit": limit,
-                }
-            )
-    if order.discount_percent > limit:
-        reasons.append(
-            _("Order discount %(discount)s%% is above your limit of %(limit)s%%.")
-            % {"discount": order.discount_percent, "limit": limit}
-        )
+    lines = order.lines.select_related("product").order_by("position")
+    reasons = list(discount_problems(lines, order.discount_percent, discount_limit_for(submitter)).values())
     threshold = OrderPolicy.current().approval_threshold
     if order.total > threshold:
         reasons.append(

@@ -81,3 +81,11 @@ def add_action_errors(form: OrderForm, formset: BaseLineFormSet, exc: Validation
                 continue
         field = ERROR_FIELDS.get(key, key)
         form.add_error(field if field in form.fields else None, messages)
+
+
+class QuoteForm(OrderForm):
+    """The order header plus the date the quoted prices hold until."""
+
+    valid_until = forms.DateField(
+        label=_("valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )

@@ -1,24 +1,24 @@
-"""Sales orders: the order, its lines, the order-number counter and the approval policy.
+"""Sales orders and quotes: the order, its lines, the order-number counter and the approval policy; shipments; the
+quote and its lines.
 
-Money is Decimal CNY with two places, rounded half up (`money`), never float. The lifecycle is the transition
-table `TRANSITIONS`; `transition` is the only way an order changes status, and it records `order.<status>`.
+Money is Decimal CNY with two places, rounded half up (`money`), never float. The lifecycles are the transition
+tables `TRANSITIONS` and `QUOTE_TRANSITIONS`; `transition` and `quote_transition` are the only ways an order or a
+quote changes status, and they record `order.<status>` and `quote.<status>`.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _runtime
 from django.utils.translation import gettext_lazy as _
 
 from salesops.accounts.models import OrgUnit
 from salesops.catalog.models import Product
 from salesops.core import clock
-from salesops.core.events import record_event
 from salesops.core.models import QUANTITY_SLACK, TimeStampedModel
+from salesops.core.transitions import apply_transition
 from salesops.customers.models import Customer
 from salesops.inventory.models import QUANTITY, Warehouse
 
@@ -337,34 +337,169 @@ def transition(
 ) -> SalesOrder:
     """Move `order` (a row locked by the caller) to status `to` if the table allows it, save, and record
     `order.<to>` with the old and new status and the reason. Must run inside the caller's transaction."""
-    before = order.status
-    if to not in TRANSITIONS.get(before, frozenset()):
-        raise ValidationError(
-            {
-                "status": [
-                    _runtime("A %(before)s order cannot become %(after)s.")
-                    % {"before": OrderStatus(before).label, "after": OrderStatus(to).label}
-                ]
-            }
-        )
     now = clock.now()
-    order.status = to
-    fields = ["status", "hold_reason", "held_by", "updated_at"]
-    order.hold_reason = reason[:1000] if to == OrderStatus.ON_HOLD else ""
-    order.held_by = held_by if to == OrderStatus.ON_HOLD else None
+    held = to == OrderStatus.ON_HOLD
+    changes = {"hold_reason": reason[:1000] if held else "", "held_by": held_by if held else None}
     if to == OrderStatus.SUBMITTED and order.submitted_at is None:
-        order.submitted_at = now
-        fields.append("submitted_at")
+        changes["submitted_at"] = now
     if to == OrderStatus.CONFIRMED:
-        order.confirmed_at = now
-        fields.append("confirmed_at")
-    order.save(update_fields=fields)
-    record_event(
-        f"order.{to}",
+        changes["confirmed_at"] = now
+    return apply_transition(
         order,
+        to,
+        table=TRANSITIONS,
+        event="order",
+        refusal=_("A %(before)s order cannot become %(after)s."),
         actor=actor,
-        before={"status": before},
-        after={"status": to, **({"hold_reason": order.hold_reason} if order.hold_reason else {})},
-        data={"reason": reason, **(data or {})} if reason or data else None,
+        reason=reason,
+        changes=changes,
+        shown={"hold_reason": changes["hold_reason"]} if changes["hold_reason"] else None,
+        data=data,
     )
-    return order
+
+
+# --- quotes --------------------------------------------------------------------------------------------------
+
+
+class QuoteStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SENT = "sent", _("sent")
+    ACCEPTED = "accepted", _("accepted")
+    DECLINED = "declined", _("declined")
+    EXPIRED = "expired", _("expired")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+QS = QuoteStatus
+# A draft may be accepted without being sent (the customer agreed on the spot) and expires like a sent quote.
+QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
+    QS.DRAFT: frozenset({QS.SENT, QS.ACCEPTED, QS.EXPIRED, QS.CANCELLED}),
+    QS.SENT: frozenset({QS.ACCEPTED, QS.DECLINED, QS.EXPIRED, QS.CANCELLED}),
+    QS.ACCEPTED: frozenset(),
+    QS.DECLINED: frozenset(),
+    QS.EXPIRED: frozenset(),
+    QS.CANCELLED: frozenset(),
+}
+OPEN_QUOTE_STATUSES = (QS.DRAFT, QS.SENT)
+
+
+class Quote(TimeStampedModel):
+    """An offer to a customer: lines priced from the customer's price list when entered, held until `valid_until`
+    (inclusive, company time zone). Office, region and payment term are copied from the customer as on orders;
+    totals are computed exactly as an order's (`totals.py`). Accepting converts it into one draft order at the
+    quoted prices (`converted_order`, unique); after `valid_until` the expiry job marks it expired."""
+
+    Status = QuoteStatus
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="quotes")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sales rep"), on_delete=models.PROTECT, related_name="quotes"
+    )
+    office = models.ForeignKey(
+        OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    region = models.ForeignKey(
+        OrgUnit, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    warehouse = models.ForeignKey(
+        Warehouse,
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Where the goods would ship from; the quote shows its available stock."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
+    payment_term = models.CharField(_("payment term"), max_length=10, choices=Customer.PaymentTerm.choices)
+    valid_until = models.DateField(_("valid until"))
+    discount_percent = models.DecimalField(_("order discount %"), default=Decimal(0), **PERCENT)
+    subtotal = models.DecimalField(_("subtotal"), default=Decimal(0), **MONEY)
+    discount_amount = models.DecimalField(_("discount"), default=Decimal(0), **MONEY)
+    tax_amount = models.DecimalField(_("tax"), default=Decimal(0), **MONEY)
+    total = models.DecimalField(_("total"), default=Decimal(0), **MONEY)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    converted_order = models.OneToOneField(
+        SalesOrder,
+        verbose_name=_("order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="quote",
+        help_text=_("The order this quote became when the customer accepted it."),
+    )
+
+    class Meta:
+        verbose_name = _("quote")
+        verbose_name_plural = _("quotes")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["customer", "status"], name="quote_customer_status_idx"),
+            models.Index(fields=["status", "valid_until"], name="quote_expiry_idx"),
+            models.Index(fields=["created_at"], name="quote_created_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="quote_discount_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(converted_order__isnull=True) | Q(status=QuoteStatus.ACCEPTED),
+                name="quote_converted_only_when_accepted",
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class QuoteLine(models.Model):
+    """One product on a quote, priced like an order line (price list of the day of entry, tax rate of the
+    product); the unit price stays as quoted when the quote becomes an order."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("position"))
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    discount_percent = models.DecimalField(_("discount %"), default=Decimal(0), **PERCENT)
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    tax_amount = models.DecimalField(_("tax"), **MONEY)
+
+    class Meta:
+        verbose_name = _("quote line")
+        verbose_name_plural = _("quote lines")
+        ordering = ["quote", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "position"], name="unique_quote_line_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="quote_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="quote_line_discount_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quote_id}/{self.position}: {self.product_id} × {self.quantity}"
+
+
+def quote_transition(
+    quote: Quote, to: str, *, actor, reason: str = "", converted_order: SalesOrder | None = None
+) -> Quote:
+    """Move `quote` (a row locked by the caller) to status `to` if `QUOTE_TRANSITIONS` allows it, save, and record
+    `quote.<to>` with the old and new status and the reason. Must run inside the caller's transaction."""
+    changes: dict = {}
+    if to == QuoteStatus.SENT:
+        changes["sent_at"] = clock.now()
+    if converted_order is not None:
+        changes["converted_order"] = converted_order
+    return apply_transition(
+        quote,
+        to,
+        table=QUOTE_TRANSITIONS,
+        event="quote",
+        refusal=_("A %(before)s quote cannot become %(after)s."),
+        actor=actor,
+        reason=reason,
+        changes=changes,
+        shown={"converted_order": converted_order.pk} if converted_order is not None else None,
+        data={"order": converted_order.number} if converted_order is not None else None,
+    )

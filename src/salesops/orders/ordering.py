@@ -21,3 +21,16 @@ SHIPMENT_ORDERING = {
     "warehouse": "warehouse__code",
 }
 SHIPMENT_DEFAULT_ORDERING = "-shipped_at"
+
+QUOTE_ORDERING = {
+    "number": "number",
+    "status": "status",
+    "total": "total",
+    "created_at": "created_at",
+    "updated_at": "updated_at",
+    "sent_at": "sent_at",
+    "valid_until": "valid_until",
+    "customer": "customer__name",
+    "owner": "owner__username",
+    "region": "region__name",
+}

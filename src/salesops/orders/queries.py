@@ -1,4 +1,4 @@
-"""Read side of orders: the scoping function, who may do what, credit exposure and the approval queue."""
+"""Read side of orders and quotes: the scoping functions, who may do what, credit exposure and the approval queue."""
 
 from decimal import Decimal
 
@@ -9,7 +9,8 @@ from salesops.accounts.models import Role, User
 from salesops.accounts.scopes import REMIT_ROLES, managed_paths, remit_path, sees_everything, under_paths
 from salesops.core.scoping import for_user, scope_for
 from salesops.customers.models import Customer
-from salesops.orders.models import OPEN_STATUSES, OrderStatus, SalesOrder, Shipment
+from salesops.inventory.models import StockLevel
+from salesops.orders.models import OPEN_STATUSES, OrderStatus, Quote, SalesOrder, Shipment
 
 SELLING_ROLES = {Role.SALES_REP, Role.SALES_MANAGER, Role.REGIONAL_DIRECTOR}
 # Credit control may stop and release orders as well as the people who sell.
@@ -20,7 +21,9 @@ NO_ORDER_ACCESS = {Role.SUPPLIER, Role.STORE_SUPERVISOR}
 
 
 @scope_for(SalesOrder)
-def orders_for_user(queryset: QuerySet, user: User) -> QuerySet:
+def orders_for_user(
+    queryset: QuerySet, user: User, *, shippable_statuses=SHIPPABLE_STATUSES, has_approver: bool = True
+) -> QuerySet:
     """A rep sees own orders; a manager the team's, a director the region's (whatever unit they manage), and
     anyone the orders waiting for their approval; finance, risk and legal the orders of offices under their org
     unit; warehouse staff confirmed orders of their region or shipping from its warehouses; a dealer the orders
@@ -38,8 +41,8 @@ def orders_for_user(queryset: QuerySet, user: User) -> QuerySet:
         region = user.org_unit.region if user.org_unit_id else None
         if region is None:
             return queryset.none()
-        return queryset.filter(Q(region=region) | Q(warehouse__region=region), status__in=SHIPPABLE_STATUSES)
-    visible = Q(owner=user) | Q(approver=user)
+        return queryset.filter(Q(region=region) | Q(warehouse__region=region), status__in=shippable_statuses)
+    visible = Q(owner=user) | Q(approver=user) if has_approver else Q(owner=user)
     paths = managed_paths(user)
     if paths:
         visible |= under_paths("owner__org_unit", paths) | under_paths("office", paths)
@@ -145,3 +148,27 @@ def approver_for(submitter: User) -> User | None:
                 return manager
         unit = unit.parent
     return None
+
+
+@scope_for(Quote)
+def quotes_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """Exactly the orders' rule on the same fields (owner, office, region, customer): a rep sees own quotes, a
+    manager the team's, a director the region's, finance, risk and legal those under their org unit, a dealer
+    its accounts', suppliers and store supervisors none, admins all. Quotes have no approver, and warehouse staff
+    see none (they ship orders, not offers)."""
+    return orders_for_user(queryset, user, shippable_statuses=(), has_approver=False)
+
+
+def visible_quotes(user: User) -> QuerySet:
+    return for_user(
+        Quote.objects.select_related("customer", "owner", "office", "region", "warehouse", "converted_order"), user
+    )
+
+
+def available_stock(user: User, warehouse_id: int | None, product_ids) -> dict[int, Decimal]:
+    """Product id -> available quantity (on hand - reserved) in one warehouse, for the products stocked there; one
+    query. Read through the stock scope (every internal role sees stock)."""
+    if warehouse_id is None:
+        return {}
+    levels = for_user(StockLevel.objects.filter(warehouse_id=warehouse_id, product_id__in=product_ids), user)
+    return {level.product_id: level.available for level in levels}

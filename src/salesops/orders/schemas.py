@@ -22,7 +22,9 @@ class Ref(Schema):
     name: str
 
 
-class OrderLineOut(Schema):
+class PricedLineOut(Schema):
+    """A line of an order or a quote."""
+
     position: int
     product: ProductRef
     quantity: Decimal
@@ -31,6 +33,9 @@ class OrderLineOut(Schema):
     tax_rate: Decimal = Field(description="VAT as a fraction (0.13 = 13 %).")
     amount: Decimal = Field(description="After the line discount, before tax (CNY).")
     tax_amount: Decimal
+
+
+class OrderLineOut(PricedLineOut):
     id: int
     shipped_quantity: Decimal
     cancelled_quantity: Decimal = Field(description="The unshipped remainder of a cancelled order.")
