@@ -8,6 +8,7 @@ from salesops.accounts.auth import require_scope
 from salesops.billing import actions
 from salesops.billing.exports import aging_export, invoices_export, payments_export
 from salesops.billing.filters import filter_aging_invoices, filter_corrections, filter_invoices, filter_payments
+from salesops.billing.invoice_pdf import invoice_pdf_response
 from salesops.billing.models import CorrectionRequest, Invoice, MonthEndReceivable, Payment
 from salesops.billing.queries import (
     aging,
@@ -124,6 +125,13 @@ def read_invoice(request: HttpRequest, invoice_id: int):
 def invoice_events(request: HttpRequest, invoice_id: int):
     require_scope(request, READ)
     return event_list(get_invoice(request, invoice_id))
+
+
+@router.get("/invoices/{invoice_id}/pdf", response={200: None, **READ_ERRORS}, summary="The invoice as a PDF")
+def invoice_pdf(request: HttpRequest, invoice_id: int):
+    """The printable invoice in Simplified Chinese: lines, VAT by rate, the total in figures and in words."""
+    require_scope(request, READ)
+    return invoice_pdf_response(get_invoice(request, invoice_id), request)
 
 
 @router.post(

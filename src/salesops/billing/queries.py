@@ -195,3 +195,10 @@ def balances_at(invoices: QuerySet, day: datetime.date) -> list[tuple[Invoice, D
         if balance > 0:
             result.append((invoice, balance))
     return result
+
+
+def vat_by_rate(invoice: Invoice) -> list[dict]:
+    """The invoice's amounts and VAT per tax rate (a VAT invoice's summary lines)."""
+    return list(
+        invoice.lines.values("tax_rate").annotate(net=Sum("net_amount"), tax=Sum("tax_amount")).order_by("tax_rate")
+    )

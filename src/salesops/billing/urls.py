@@ -7,6 +7,7 @@ urlpatterns = [
     path("invoices/", views.invoice_list, name="invoice_list"),
     path("invoices/issue/<int:order_id>/", views.invoice_issue, name="invoice_issue"),
     path("invoices/<int:invoice_id>/", views.invoice_detail, name="invoice_detail"),
+    path("invoices/<int:invoice_id>/pdf", views.invoice_pdf, name="invoice_pdf"),
     path("corrections/", views.correction_queue, name="correction_queue"),
     path(
         "corrections/<int:correction_id>/<str:decision>/",

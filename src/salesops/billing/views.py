@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,10 +16,12 @@ from salesops.billing import actions
 from salesops.billing.exports import aging_export, invoices_export, payments_export
 from salesops.billing.filters import filter_aging_invoices, filter_invoices, filter_payments
 from salesops.billing.forms import CorrectionForm, PaymentForm
+from salesops.billing.invoice_pdf import invoice_pdf_response
 from salesops.billing.models import CorrectionRequest, Invoice
 from salesops.billing.queries import (
     aging,
     may_bill,
+    vat_by_rate,
     visible_corrections,
     visible_credit_notes,
     visible_invoices,
@@ -83,12 +84,6 @@ def invoice_issue(request, order_id: int):
     return redirect("billing:invoice_detail", invoice_id=invoice.pk)
 
 
-def vat_summary(invoice: Invoice) -> list[dict]:
-    return list(
-        invoice.lines.values("tax_rate").annotate(net=Sum("net_amount"), tax=Sum("tax_amount")).order_by("tax_rate")
-    )
-
-
 @login_required
 def invoice_detail(request, invoice_id: int):
     invoice = get_for_user(visible_invoices(request.user), request.user, pk=invoice_id)
@@ -115,7 +110,7 @@ def invoice_detail(request, invoice_id: int):
     context = {
         "invoice": invoice,
         "lines": lines,
-        "vat": vat_summary(invoice),
+        "vat": vat_by_rate(invoice),
         "settlements": invoice.settlements.select_related("payment", "credit_note"),
         "corrections": visible_corrections(request.user).filter(invoice=invoice).select_related("credit_note"),
         "credit_notes": visible_credit_notes(request.user).filter(invoice=invoice),
@@ -125,6 +120,11 @@ def invoice_detail(request, invoice_id: int):
         "timeline": timeline_entries(invoice),
     }
     return render(request, "billing/invoice_detail.html", context)
+
+
+@login_required
+def invoice_pdf(request, invoice_id: int):
+    return invoice_pdf_response(get_for_user(visible_invoices(request.user), request.user, pk=invoice_id), request)
 
 
 def correction_lines_from(request, lines, kind: str) -> list[dict]:
