@@ -36,6 +36,7 @@ from salesops.customers.models import Customer
 from salesops.inventory.actions import receive_stock
 from salesops.inventory.models import SafetyStock, StockLevel, Warehouse
 from salesops.orders import actions as order_actions
+from salesops.orders import quote_actions
 from salesops.orders.models import OrderStatus, SalesOrder
 from salesops.orders.shipment_actions import ship_order
 
@@ -176,7 +177,8 @@ class History:
                     self.habits[customer.pk] = self.rng.choices(habits, weights=weights)[0]
 
     def replenish(self) -> None:
-        """Monday purchasing: every product below twice its safety stock is topped up."""
+        """Monday: purchasing tops up every product below twice its safety stock, and lapsed quotes expire."""
+        quote_actions.expire_quotes(today=clock.today())
         available_now = {(level.product_id, level.warehouse_id): level.available for level in StockLevel.objects.all()}
         for safety in SafetyStock.objects.select_related("product", "warehouse"):
             available = available_now.get((safety.product_id, safety.warehouse_id), Decimal(0))
@@ -217,9 +219,14 @@ class History:
             lines = self.basket(customer)
             if not lines:
                 continue
-            if self.rng.random() < 0.3:
-                self.report.quotes += 1  # quoted first: the quote's own history is added by the quotes app
-            self.schedule(moment, lambda r=rep, c=customer, ls=lines: self.take_order(r, c, ls))
+            chance = self.rng.random()
+            if chance < 0.3:  # quoted first, ordered when the customer accepts
+                quoted = self.later(moment - datetime.timedelta(days=self.rng.randint(3, 14)))
+                self.schedule(quoted, lambda r=rep, c=customer, ls=lines, m=moment: self.quote(r, c, ls, accepted_at=m))
+            elif chance < 0.4:  # a quote the customer never takes up
+                self.schedule(moment, lambda r=rep, c=customer, ls=lines: self.quote(r, c, ls, accepted_at=None))
+            else:
+                self.schedule(moment, lambda r=rep, c=customer, ls=lines: self.take_order(r, c, ls))
 
     def poisson(self, mean: float) -> int:
         count, threshold, product = 0, pow(2.718281828459045, -mean), self.rng.random()
@@ -243,14 +250,46 @@ class History:
 
     # --- an order's life --------------------------------------------------------------------------------------
 
+    def quote(self, rep: User, customer: Customer, lines: list[dict], *, accepted_at: datetime.datetime | None) -> None:
+        """A quote sent to the customer (discounts within the rep's limit); converted into an order when it is
+        accepted, else declined or left to expire."""
+        warehouse = self.warehouses[customer.region_id]
+        quoted_lines = [
+            {**line, "discount_percent": min(Decimal(line["discount_percent"]), Decimal(5))} for line in lines
+        ]
+        quote = self.attempt(
+            "quote",
+            lambda: quote_actions.create_quote(actor=rep, customer=customer, warehouse=warehouse, lines=quoted_lines),
+        )
+        if quote is None or self.attempt("send quote", lambda: quote_actions.send_quote(quote, actor=rep)) is None:
+            return
+        self.report.quotes += 1
+        if accepted_at is not None:
+            self.schedule(accepted_at, lambda: self.accept(quote, rep))
+        elif self.rng.random() < 0.5:
+            declined_at = self.later(clock.now(), days=self.rng.randint(2, 10))
+            self.schedule(
+                declined_at,
+                lambda: self.attempt(
+                    "decline", lambda: quote_actions.decline_quote(quote, actor=rep, comment="客户选择了其他供应商")
+                ),
+            )
+
+    def accept(self, quote, rep: User) -> None:
+        order = self.attempt("convert", lambda: quote_actions.convert_quote_to_order(quote, actor=rep))
+        if order is not None:
+            self.submit_new(order, rep)
+
     def take_order(self, rep: User, customer: Customer, lines: list[dict]) -> None:
         warehouse = self.warehouses[customer.region_id]
         order = self.attempt(
             "create",
             lambda: order_actions.create_order(actor=rep, customer=customer, warehouse=warehouse, lines=lines),
         )
-        if order is None:
-            return
+        if order is not None:
+            self.submit_new(order, rep)
+
+    def submit_new(self, order: SalesOrder, rep: User) -> None:
         self.report.orders += 1
         if self.rng.random() < 0.04:
             return  # a draft never submitted

@@ -51,6 +51,11 @@ def test_the_demo_history_replays_a_consistent_past_with_late_payers(db):
     assert report.orders == SalesOrder.objects.count() > 80
     assert report.invoices == Invoice.objects.count() > 50 and report.payments == Payment.objects.count() > 20
     assert load_demo_history(days=120) is None  # loads once
+    from salesops.orders.models import Quote
+
+    quotes = set(Quote.objects.values_list("status", flat=True))
+    assert report.quotes == Quote.objects.exclude(status="draft").count() > 10
+    assert {"accepted", "declined"} <= quotes and SalesOrder.objects.filter(quote__isnull=False).exists()
     today = clock.today()
     first = SalesOrder.objects.order_by("created_at").first().created_at
     assert today - timedelta(days=121) <= first.date() < today - timedelta(days=100)
