@@ -79,7 +79,7 @@ def month_ends_for_user(queryset: QuerySet, user: User) -> QuerySet:
 
 
 def visible_invoices(user: User) -> QuerySet:
-    return for_user(Invoice.objects.select_related("customer", "order", "owner", "region", "office"), user)
+    return for_user(Invoice.objects.select_related("customer", "order", "owner", "region", "office", "issued_by"), user)
 
 
 def visible_payments(user: User) -> QuerySet:

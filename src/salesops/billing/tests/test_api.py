@@ -208,3 +208,15 @@ def test_who_sees_billing_documents(shop, role, region, sees):
     assert visible_credit_notes(user).exists() is sees
     assert for_user(MonthEndReceivable.objects.all(), user).exists() is sees
     assert CreditNote.objects.count() == 1 and Decimal(CreditNote.objects.get().total) == Decimal("11.30")
+
+
+def test_billing_lists_take_a_fixed_number_of_queries(shop, client, django_assert_max_num_queries):
+    finance = shop.org.a.user("finance")
+    for _ in range(4):
+        invoice = issue_invoice(shipped_order(shop, quantity="1"), actor=finance)
+        record_payment(actor=finance, customer=shop.org.a.customer, amount="50.00", received_on=company_today())
+    assert invoice.number.endswith("4")
+    headers = finance_headers(shop)
+    for url in ("/api/v1/invoices", "/api/v1/payments", "/api/v1/corrections", "/api/v1/receivables/aging"):
+        with django_assert_max_num_queries(9):
+            assert client.get(url, **headers).status_code == 200
