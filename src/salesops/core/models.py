@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from salesops.core import clock, customfields
@@ -142,7 +142,7 @@ class CustomFieldDefinition(TimeStampedModel):
     decimal_places = models.PositiveSmallIntegerField(_("decimal places"), default=2)
     pattern = models.CharField(_("pattern (regular expression)"), max_length=200, blank=True)
     help_text = models.CharField(_("help text"), max_length=200, blank=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
+    order = models.PositiveIntegerField(pgettext_lazy("sort order", "order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = CustomFieldDefinitionQuerySet.as_manager()

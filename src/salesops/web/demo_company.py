@@ -32,7 +32,8 @@ def load_demo_company(
         say("History exists already; nothing replayed.")
     else:
         say(
-            f"History: {report.quotes} quotes, {report.orders} orders, {report.shipments} shipments, {report.invoices} invoices, "
-            f"{report.payments} payments, {report.corrections} credit notes in {time.monotonic() - started:.0f} s."
+            f"History: {report.quotes} quotes, {report.orders} orders, {report.shipments} shipments, "
+            f"{report.invoices} invoices, {report.payments} payments, {report.corrections} credit notes "
+            f"in {time.monotonic() - started:.0f} s."
         )
     return logins

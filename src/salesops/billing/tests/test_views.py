@@ -56,6 +56,7 @@ def test_a_bad_payment_on_the_page_shows_the_field_error_and_saves_nothing(shop,
     response = finance.post(
         reverse("billing:payment_create"),
         {"customer": shop.org.a.customer.pk, "amount": "10", "received_on": "2999-01-01", "method": "cash"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200 and "future" in response.content.decode()
     assert Payment.objects.count() == 0

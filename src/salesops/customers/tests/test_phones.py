@@ -1,8 +1,16 @@
 """Phone, e-mail and WeChat ID rules (no database)."""
 
 import pytest
+from django.utils import translation
 
 from salesops.customers.phones import normalize_email, normalize_mobile, normalize_phone, normalize_wechat_id, tel_uri
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests compare the English messages."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

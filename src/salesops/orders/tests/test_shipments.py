@@ -229,6 +229,8 @@ def test_shipping_too_much_on_the_page_shows_why_and_ships_nothing(shop, client_
     order = confirmed(shop)
     line = order.lines.get()
     clerk = client_for(shop.org.a.user("warehouse"))
-    response = clerk.post(reverse("orders:ship", args=[order.pk]), {f"quantity_{line.pk}": "9"}, follow=True)
+    response = clerk.post(
+        reverse("orders:ship", args=[order.pk]), {f"quantity_{line.pk}": "9"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "remain to ship" in response.content.decode()
     assert Shipment.objects.count() == 0
