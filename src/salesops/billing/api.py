@@ -6,8 +6,22 @@ from ninja import Query, Router, Status
 
 from salesops.accounts.auth import require_scope
 from salesops.billing import actions
-from salesops.billing.exports import aging_export, invoices_export, payments_export
-from salesops.billing.filters import filter_aging_invoices, filter_corrections, filter_invoices, filter_payments
+from salesops.billing.exports import (
+    aging_export,
+    corrections_export,
+    credit_notes_export,
+    invoices_export,
+    month_ends_export,
+    payments_export,
+)
+from salesops.billing.filters import (
+    filter_aging_invoices,
+    filter_corrections,
+    filter_credit_notes,
+    filter_invoices,
+    filter_month_ends,
+    filter_payments,
+)
 from salesops.billing.invoice_pdf import invoice_pdf_response
 from salesops.billing.models import CorrectionRequest, Invoice, MonthEndReceivable, Payment
 from salesops.billing.queries import (
@@ -166,6 +180,12 @@ def list_corrections(request: HttpRequest, filters: Query[CorrectionFilters]):
     return paginate(filter_corrections(corrections, filters), filters)
 
 
+@export_routes(router, "/corrections/export", summary="Export correction requests")
+def export_corrections(request: HttpRequest, filters: Query[CorrectionFilters]):
+    require_scope(request, READ)
+    return corrections_export(filter_corrections(visible_corrections(request.user), filters), export_format(request))
+
+
 @router.get(
     "/corrections/{correction_id}", response={200: CorrectionOut, **READ_ERRORS}, summary="Read a correction request"
 )
@@ -208,13 +228,15 @@ decision(
 
 @router.get("/credit-notes", response={200: Page[CreditNoteOut], **READ_ERRORS}, summary="List credit notes")
 def list_credit_notes(request: HttpRequest, filters: Query[CorrectionFilters]):
+    """Red-letter credit notes; filters `invoice_id`, `customer_id` (`status` does not apply)."""
     require_scope(request, READ)
-    notes = visible_credit_notes(request.user)
-    if filters.customer_id:
-        notes = notes.filter(customer_id=filters.customer_id)
-    if filters.invoice_id:
-        notes = notes.filter(invoice_id=filters.invoice_id)
-    return paginate(notes.order_by("-issue_date", "-pk"), filters)
+    return paginate(filter_credit_notes(visible_credit_notes(request.user), filters), filters)
+
+
+@export_routes(router, "/credit-notes/export", summary="Export credit notes")
+def export_credit_notes(request: HttpRequest, filters: Query[CorrectionFilters]):
+    require_scope(request, READ)
+    return credit_notes_export(filter_credit_notes(visible_credit_notes(request.user), filters), export_format(request))
 
 
 @router.get("/credit-notes/{note_id}", response={200: CreditNoteOut, **READ_ERRORS}, summary="Read a credit note")
@@ -318,15 +340,18 @@ def export_aging(request: HttpRequest, filters: Query[AgingFilters]):
     return aging_export(aging_for(request, filters), export_format(request))
 
 
+def month_ends_for(request: HttpRequest, filters: MonthEndFilters):
+    return filter_month_ends(for_user(MonthEndReceivable.objects.select_related("customer"), request.user), filters)
+
+
 @router.get("/receivables/month-end", response={200: Page[MonthEndOut], **READ_ERRORS}, summary="Month-end receivables")
 def month_end_receivables(request: HttpRequest, filters: Query[MonthEndFilters]):
     """Per customer and month: open and overdue amounts and the days past due at month end."""
     require_scope(request, READ)
-    rows = for_user(MonthEndReceivable.objects.select_related("customer"), request.user)
-    if filters.customer_id:
-        rows = rows.filter(customer_id=filters.customer_id)
-    if filters.month_from:
-        rows = rows.filter(month__gte=filters.month_from.replace(day=1))
-    if filters.month_to:
-        rows = rows.filter(month__lte=filters.month_to.replace(day=1))
-    return paginate(rows.order_by("customer__name", "customer_id", "month"), filters)
+    return paginate(month_ends_for(request, filters), filters)
+
+
+@export_routes(router, "/receivables/month-end/export", summary="Export month-end receivables")
+def export_month_ends(request: HttpRequest, filters: Query[MonthEndFilters]):
+    require_scope(request, READ)
+    return month_ends_export(month_ends_for(request, filters), export_format(request))

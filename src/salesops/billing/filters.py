@@ -76,3 +76,18 @@ def filter_aging_invoices(queryset: QuerySet, filters) -> QuerySet:
     return equal_filters(
         queryset, filters, {"customer_id": "customer_id", "region_id": "region_id", "owner_id": "owner_id"}
     )
+
+
+def filter_credit_notes(queryset: QuerySet, filters) -> QuerySet:
+    queryset = equal_filters(queryset, filters, {"invoice_id": "invoice_id", "customer_id": "customer_id"})
+    return queryset.order_by("-issue_date", "-pk")
+
+
+def filter_month_ends(queryset: QuerySet, filters) -> QuerySet:
+    if filters.customer_id:
+        queryset = queryset.filter(customer_id=filters.customer_id)
+    if filters.month_from:
+        queryset = queryset.filter(month__gte=filters.month_from.replace(day=1))
+    if filters.month_to:
+        queryset = queryset.filter(month__lte=filters.month_to.replace(day=1))
+    return queryset.order_by("customer__name", "customer_id", "month")

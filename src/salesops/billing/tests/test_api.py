@@ -220,3 +220,26 @@ def test_billing_lists_take_a_fixed_number_of_queries(shop, client, django_asser
     for url in ("/api/v1/invoices", "/api/v1/payments", "/api/v1/corrections", "/api/v1/receivables/aging"):
         with django_assert_max_num_queries(9):
             assert client.get(url, **headers).status_code == 200
+
+
+def test_correction_credit_note_and_month_end_lists_export(shop, client):
+    finance = shop.org.a.user("finance")
+    invoice = issue_invoice(shipped_order(shop, quantity="2"), actor=finance)
+    request = request_correction(
+        invoice,
+        actor=finance,
+        kind="price",
+        reason="调价",
+        lines=[{"invoice_line_id": invoice.lines.get().pk, "net_amount": "10.00"}],
+    )
+    note = confirm_correction(request, actor=shop.org.admin)
+    record_month_end(company_today())
+    headers = finance_headers(shop)
+    for url, expected in (
+        ("/api/v1/corrections/export.csv", request.number),
+        ("/api/v1/credit-notes/export.csv", note.number),
+        ("/api/v1/receivables/month-end/export.csv", shop.org.a.customer.name),
+    ):
+        body = b"".join(client.get(url, **headers).streaming_content).decode("utf-8-sig")
+        assert expected in body, url
+        assert client.get(url.replace(".csv", ".xlsx"), **headers).status_code == 200
