@@ -88,10 +88,9 @@ def test_cells_become_text_with_the_digits_excel_shows(value, text):
     ],
 )
 def test_unreadable_files_are_refused_with_a_reason(content, message):
-    with pytest.raises(FileRejected) as refused:
+    with translation.override("en"), pytest.raises(FileRejected) as refused:
         read_table(content)
-    with translation.override("en"):
-        assert str(refused.value.message) == message
+    assert str(refused.value.message) == message
 
 
 def test_a_file_with_no_rows_is_rejected(org):
