@@ -305,3 +305,19 @@ def test_month_end_receivables_are_rebuilt_from_history(shop):
     assert (february.open_amount, february.days_past_due) == (Decimal("113.00"), days)
     record_month_end(datetime.date(year, 2, 1))  # again: same row, same figures
     assert MonthEndReceivable.objects.filter(customer=customer).count() == 2
+
+
+def test_the_monthly_job_records_the_month_before_its_scheduled_day(shop):
+    from salesops.billing.tasks import record_last_month_end
+
+    finance = shop.org.a.user("finance")
+    invoice = issue_invoice(shipped_order(shop, quantity="1"), actor=finance)
+    Invoice.objects.filter(pk=invoice.pk).update(
+        issue_date=datetime.date(2026, 3, 2), due_date=datetime.date(2026, 4, 1)
+    )
+
+    written = record_last_month_end.call(scheduled_at="2026-05-01T01:30:00+08:00")
+
+    assert written == 1
+    row = MonthEndReceivable.objects.get(customer=shop.org.a.customer)
+    assert (row.month, row.open_amount, row.days_past_due) == (datetime.date(2026, 4, 1), Decimal("113.00"), 29)
