@@ -42,22 +42,34 @@ def update_level(assignments: str, condition: str, product_id: int, warehouse_id
         return cursor.rowcount == 1
 
 
+# Every sum is rounded to the column's 3 places: SQLite does this arithmetic in binary floating point, where
+# 0.1 + 0.2 > 0.3, so an unrounded sum would refuse the last 0.2 of 0.3 units or break the CHECK on_hand >= reserved.
+# Rounded, every value is the one nearest its 3-place decimal and comparisons are exact. On PostgreSQL (numeric)
+# the rounding changes nothing.
+
+
 def take_available(product_id: int, warehouse_id: int, quantity: Decimal) -> bool:
     """Reserve `quantity` if that much is available."""
     return update_level(
-        "reserved = reserved + %(q)s", "on_hand >= reserved + %(q)s", product_id, warehouse_id, quantity
+        "reserved = ROUND(reserved + %(q)s, 3)",
+        "on_hand >= ROUND(reserved + %(q)s, 3)",
+        product_id,
+        warehouse_id,
+        quantity,
     )
 
 
 def give_back(product_id: int, warehouse_id: int, quantity: Decimal) -> bool:
     """Release a reservation of `quantity`."""
-    return update_level("reserved = reserved - %(q)s", "reserved >= %(q)s", product_id, warehouse_id, quantity)
+    return update_level(
+        "reserved = ROUND(reserved - %(q)s, 3)", "reserved >= %(q)s", product_id, warehouse_id, quantity
+    )
 
 
 def consume_reserved(product_id: int, warehouse_id: int, quantity: Decimal) -> bool:
     """Ship reserved stock: it leaves both on hand and reserved."""
     return update_level(
-        "on_hand = on_hand - %(q)s, reserved = reserved - %(q)s",
+        "on_hand = ROUND(on_hand - %(q)s, 3), reserved = ROUND(reserved - %(q)s, 3)",
         "reserved >= %(q)s AND on_hand >= %(q)s",
         product_id,
         warehouse_id,
@@ -68,4 +80,6 @@ def consume_reserved(product_id: int, warehouse_id: int, quantity: Decimal) -> b
 def change_on_hand(product_id: int, warehouse_id: int, change: Decimal) -> bool:
     """Add (or, when negative, remove) stock on hand, never below what is reserved."""
     level_row(product_id, warehouse_id)
-    return update_level("on_hand = on_hand + %(q)s", "on_hand + %(q)s >= reserved", product_id, warehouse_id, change)
+    return update_level(
+        "on_hand = ROUND(on_hand + %(q)s, 3)", "ROUND(on_hand + %(q)s, 3) >= reserved", product_id, warehouse_id, change
+    )
