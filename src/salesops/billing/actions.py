@@ -158,8 +158,9 @@ def invoice_lines_for(order: SalesOrder, order_lines: list[OrderLine]) -> list[I
     """Invoice lines for every shipped, not yet invoiced quantity. A line invoiced to its full quantity takes
     what is left of its amount and VAT, and the invoice completing the order takes what is left of the order's
     net amount, so the invoices of an order add up to the order exactly."""
+    # Back to cents: SUM over decimals is floating point on SQLite.
     done = {
-        row["order_line"]: row
+        row["order_line"]: {"net": money(row["net"]), "tax": money(row["tax"])}
         for row in InvoiceLine.objects.filter(order_line__order=order)
         .values("order_line")
         .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"))

@@ -191,7 +191,9 @@ def balances_at(invoices: QuerySet, day: datetime.date) -> list[tuple[Invoice, D
     )
     result = []
     for invoice in candidates:
-        balance = invoice.total - settled.get(invoice.pk, ZERO) - credited.get(invoice.pk, ZERO)
+        # SUM over decimals is floating point on SQLite: back to cents before comparing.
+        paid = Decimal(settled.get(invoice.pk, ZERO)).quantize(CENT)
+        balance = invoice.total - paid - Decimal(credited.get(invoice.pk, ZERO)).quantize(CENT)
         if balance > 0:
             result.append((invoice, balance))
     return result
@@ -199,6 +201,7 @@ def balances_at(invoices: QuerySet, day: datetime.date) -> list[tuple[Invoice, D
 
 def vat_by_rate(invoice: Invoice) -> list[dict]:
     """The invoice's amounts and VAT per tax rate (a VAT invoice's summary lines)."""
-    return list(
-        invoice.lines.values("tax_rate").annotate(net=Sum("net_amount"), tax=Sum("tax_amount")).order_by("tax_rate")
-    )
+    rows = invoice.lines.values("tax_rate").annotate(net=Sum("net_amount"), tax=Sum("tax_amount")).order_by("tax_rate")
+    return [
+        {**row, "net": Decimal(row["net"]).quantize(CENT), "tax": Decimal(row["tax"]).quantize(CENT)} for row in rows
+    ]

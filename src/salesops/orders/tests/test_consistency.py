@@ -168,12 +168,14 @@ class OrderBooks(RuleBasedStateMachine):
     def receivables_balance(self):
         customer = Customer.objects.get(pk=self.org.a.customer.pk)
         invoices = Invoice.objects.filter(customer=customer)
-        invoiced = invoices.aggregate(total=Sum("total"))["total"] or Decimal(0)
-        credited = CreditNote.objects.filter(customer=customer).aggregate(total=Sum("total"))["total"] or Decimal(0)
-        paid = Payment.objects.filter(customer=customer).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-        prepaid = Settlement.objects.filter(invoice__customer=customer, source="prepayment").aggregate(
-            total=Sum("amount")
-        )["total"] or Decimal(0)
+        # Summed in Python: SQLite's SUM over decimals is floating point.
+        invoiced = sum(invoices.values_list("total", flat=True), Decimal(0))
+        credited = sum(CreditNote.objects.filter(customer=customer).values_list("total", flat=True), Decimal(0))
+        paid = sum(Payment.objects.filter(customer=customer).values_list("amount", flat=True), Decimal(0))
+        prepaid = sum(
+            Settlement.objects.filter(invoice__customer=customer, source="prepayment").values_list("amount", flat=True),
+            Decimal(0),
+        )
         assert customer.receivable_balance - customer.credit_balance == invoiced - credited - paid - prepaid
         assert customer.receivable_balance == sum((invoice.balance for invoice in invoices.filter(status="open")), 0)
         unused = sum(
