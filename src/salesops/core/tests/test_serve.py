@@ -1,5 +1,6 @@
 """`salesops serve` runs web server, worker and scheduler together, and Ctrl-C stops every one of them."""
 
+import http.client
 import os
 import signal
 import socket
@@ -40,7 +41,7 @@ def test_serve_answers_and_ctrl_c_stops_all_three(tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url(), "SALESOPS_DEBUG": "1", "SALESOPS_VAR_DIR": str(tmp_path)}
     serve = subprocess.Popen(
-        [sys.executable, "-m", "salesops.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "salesops.cli", "serve", "--port", str(port), "--threads", "2"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -57,6 +58,15 @@ def test_serve_answers_and_ctrl_c_stops_all_three(tmp_path):
                 assert time.monotonic() < deadline, "serve did not answer within a minute"
                 assert serve.poll() is None, serve.stdout.read()
                 time.sleep(0.3)
+        # Idle keep-alive clients, more of them than request threads, do not lock a new client out.
+        idle = [http.client.HTTPConnection("127.0.0.1", port, timeout=5) for _ in range(3)]
+        for connection in idle:
+            connection.request("GET", "/healthz")
+            assert connection.getresponse().read()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            assert response.status == 200
+        for connection in idle:
+            connection.close()
         time.sleep(1)
         running = processes_started_with(str(tmp_path))
         assert any("granian" in command for command in running)

@@ -28,7 +28,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, threads, no_worker, no_scheduler, **options):
         salesops = [sys.executable, "-m", "salesops.cli"]
         web = [sys.executable, "-m", "granian", "--interface", "wsgi", "--no-ws", "--host", host, "--port", str(port)]
-        web += ["--workers", str(workers), "--blocking-threads", str(threads), "--backpressure", str(threads)]
+        # `--threads` caps the requests running at once; granian's backpressure caps the *connections* it accepts
+        # (its default, the backlog per worker, is kept). Setting it to the thread count let 8 keep-alive clients
+        # hold the server while a 9th waited for one of them to disconnect.
+        web += ["--workers", str(workers), "--blocking-threads", str(threads)]
         commands = {"web": [*web, "salesops.wsgi:application"]}
         if not no_worker:
             commands["worker"] = [*salesops, "worker"]
