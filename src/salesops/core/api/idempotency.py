@@ -11,7 +11,7 @@ A multipart upload is compared by its parts (field values, file names and bytes)
 import functools
 import hashlib
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from ninja import Status
 
@@ -73,18 +73,8 @@ def idempotent(handler):
         principal = principal_of(request)
         fingerprint = request_fingerprint(request)
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    record = IdempotencyRecord.objects.create(
-                        principal=principal,
-                        key=key,
-                        method=request.method,
-                        path=request.path,
-                        request_hash=fingerprint,
-                        response_status=0,
-                        response_body="",
-                    )
-            except IntegrityError:
+            record = claim(principal, key, request, fingerprint)
+            if record is None:
                 record = IdempotencyRecord.objects.get(principal=principal, key=key)
                 if record.request_hash != fingerprint:
                     raise Conflict(
@@ -103,3 +93,36 @@ def idempotent(handler):
         return stored_response(record)
 
     return wrapper
+
+
+def claim(principal: str, key: str, request, fingerprint: str) -> IdempotencyRecord | None:
+    """Insert the key's record (its response still empty), or return None when the key is known already.
+
+    One `INSERT ... ON CONFLICT DO NOTHING RETURNING id`, the same on SQLite and PostgreSQL: a second request with
+    the key waits on the unique index until the first commits (or rolls back, and then takes the key), and needs
+    no savepoint to recover from a unique violation, as an ORM insert would (two more statements per request).
+    """
+    record = IdempotencyRecord(
+        principal=principal,
+        key=key,
+        method=request.method,
+        path=request.path,
+        request_hash=fingerprint,
+        response_status=0,
+        response_body="",
+    )
+    fields = [field for field in IdempotencyRecord._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(IdempotencyRecord._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({quote('principal')}, {quote('key')}) DO NOTHING "
+        "RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [field.get_db_prep_save(getattr(record, field.attname), connection) for field in fields])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    record.pk = row[0]
+    record._state.adding, record._state.db = False, connection.alias
+    return record
