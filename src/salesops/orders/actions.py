@@ -11,16 +11,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from salesops.accounts.models import User
 from salesops.catalog.models import Product
-from salesops.catalog.pricing import company_today, quotes_for
+from salesops.catalog.pricing import company_today, prices_for
 from salesops.core import clock
 from salesops.core.actions import refuse_unknown_fields
 from salesops.core.events import record_event, snapshot, to_json
+from salesops.core.instances import as_stored, set_prefetched
 from salesops.core.scoping import for_user
 from salesops.customers.actions import may_assign_owner
 from salesops.customers.models import Customer
@@ -109,9 +109,9 @@ def clean_lines(raw_lines, errors: dict) -> list[CleanLine]:
 
 def check_customer(actor: User, customer, errors: dict) -> Customer | None:
     # Read afresh: terms and status are copied onto the order from the stored customer, not a stale instance.
-    customer = (
-        for_user(Customer.objects.filter(pk=customer.pk), actor).first() if isinstance(customer, Customer) else None
-    )
+    visible = for_user(Customer.objects.filter(pk=customer.pk), actor) if isinstance(customer, Customer) else None
+    # With its office and region, which the new document copies (and its answer shows).
+    customer = visible.select_related("office", "region").first() if visible is not None else None
     if customer is None:
         errors["customer_id"] = [_("Choose one of your customers.")]
         return None
@@ -144,7 +144,7 @@ def priced_lines(document, lines: list[CleanLine], errors: dict, *, fixed_prices
     """Lines for an order (or a quote: the line model comes from the document's `lines`) priced for its customer
     today (company time zone), or at `fixed_prices` (one per line) where a quote fixed them, with the product's
     tax rate."""
-    quotes = quotes_for([line.product for line in lines], document.customer, company_today())
+    prices = {} if fixed_prices else prices_for([line.product for line in lines], document.customer, company_today())
     line_model, parent = type(document).lines.rel.related_model, type(document).lines.field.name
     result = []
     for position, line in enumerate(lines, start=1):
@@ -154,7 +154,7 @@ def priced_lines(document, lines: list[CleanLine], errors: dict, *, fixed_prices
                 position=position,
                 product=line.product,
                 quantity=line.quantity,
-                unit_price=fixed_prices[position - 1] if fixed_prices else quotes[line.product.pk].unit_price,
+                unit_price=fixed_prices[position - 1] if fixed_prices else prices[line.product.pk],
                 discount_percent=line.discount_percent,
                 tax_rate=line.product.tax_rate,
             )
@@ -201,15 +201,27 @@ def next_number() -> str:
     lock it takes serialises concurrent creates until commit, so two orders never get one number, and a
     rolled-back create gives its number back."""
     year = company_today().year
-    bump = OrderCounter.objects.filter(year=year)
-    if not bump.update(last_number=F("last_number") + 1):
+    number = bump_counter(year)
+    if number is None:
         try:
             with transaction.atomic():
                 OrderCounter.objects.create(year=year, last_number=1)
+            number = 1
         except IntegrityError:  # another client created this year's row first
-            bump.update(last_number=F("last_number") + 1)
-    number = OrderCounter.objects.filter(year=year).values_list("last_number", flat=True).get()
+            number = bump_counter(year)
     return f"SO-{year}-{number:06d}"
+
+
+def bump_counter(year: int) -> int | None:
+    """Add one to the year's counter and return the new number (None when the year has no row yet). One
+    hand-written UPDATE ... RETURNING: the ORM needs an UPDATE and a SELECT, and this runs for every order."""
+    table = connection.ops.quote_name(OrderCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_number = last_number + 1 WHERE year = %s RETURNING last_number", [year]
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 # --- create and edit drafts ----------------------------------------------------------------------------------
@@ -227,7 +239,8 @@ def create_order(
 ) -> SalesOrder:
     """Create a draft order for a customer the actor may see (and that is active), lines priced from the price
     list on today's date, or at `quoted_prices` (one per line) when a quote is converted; the owner (the rep)
-    defaults to the actor. Records `order.created`."""
+    defaults to the actor. Records `order.created`. Returns the order as stored, with its lines and references
+    loaded."""
     return create_document(
         SalesOrder,
         new_number=next_number,
@@ -259,7 +272,8 @@ def create_document(
 ):
     """Validate and create a draft order or quote (`model`) with its priced lines, numbered by `new_number()` in
     the creating transaction, with the customer's office, region and payment term, and `fields` (validated by the
-    caller, which may pass the `errors` it found). Records `event` (`order.created`, `quote.created`)."""
+    caller, which may pass the `errors` it found). Records `event` (`order.created`, `quote.created`). Returns the
+    document as stored, with its lines and references loaded: the API answers from it without reading it back."""
     check_may_sell(actor)
     errors = {} if errors is None else errors
     customer = check_customer(actor, customer, errors)
@@ -272,8 +286,8 @@ def create_document(
     document = model(
         customer=customer,
         owner=owner,
-        office_id=customer.office_id,
-        region_id=customer.region_id,
+        office=customer.office,
+        region=customer.region,
         warehouse=warehouse,
         payment_term=customer.payment_term,
         discount_percent=document_discount,
@@ -293,6 +307,7 @@ def create_document(
             after=snapshot(document),
             data={"lines": lines_data(document_lines)},
         )
+    set_prefetched(as_stored(document), "lines", [as_stored(line) for line in document_lines])
     return document
 
 
@@ -359,12 +374,17 @@ def save_draft_changes(locked, before: dict, lines: list, changes: dict[str, Any
 # --- the submission pipeline: credit, approval, stock --------------------------------------------------------
 
 
-def credit_problem(order: SalesOrder) -> str | None:
+def credit_problem(order: SalesOrder, *, locked_customer: Customer | None = None) -> str | None:
     """Why the order must wait for credit, or None. Prepay orders never wait: the money comes first. Locks the
-    customer row, so concurrent submissions for one customer see each other's confirmed orders."""
+    customer row (unless the caller passes it, locked already), so concurrent submissions for one customer see
+    each other's confirmed orders.
+
+    The exposure is read by a statement of its own after the lock, never in the statement that takes it: on
+    PostgreSQL a statement that waited for the lock still reads other tables as they were when it started, and
+    would miss the order the lock holder just confirmed."""
     if order.payment_term == Customer.PaymentTerm.PREPAY:
         return None
-    customer = Customer.objects.select_for_update().get(pk=order.customer_id)
+    customer = locked_customer or Customer.objects.select_for_update().get(pk=order.customer_id)
     if customer.credit_status in (Customer.CreditStatus.FROZEN, Customer.CreditStatus.ON_HOLD):
         return _("The customer's credit is %(status)s%(reason)s.") % {
             "status": customer.get_credit_status_display(),
@@ -379,33 +399,39 @@ def credit_problem(order: SalesOrder) -> str | None:
     return None
 
 
-def stock_lines(order: SalesOrder) -> list[StockLine]:
-    """What the order holds (or would hold) in its warehouse: each line's quantity not yet shipped or cancelled."""
-    lines = order.lines.select_related("product")
+def order_lines(order: SalesOrder) -> list[OrderLine]:
+    """The order's lines with their products, in position order."""
+    return list(order.lines.select_related("product").order_by("position"))
+
+
+def stock_lines(order: SalesOrder, lines: list[OrderLine] | None = None) -> list[StockLine]:
+    """What the order holds (or would hold) in its warehouse: each line's quantity not yet shipped or cancelled.
+    `lines` are the order's lines when the caller has read them already."""
+    lines = order_lines(order) if lines is None else lines
     return [
         StockLine(line.product, order.warehouse, line.remaining_quantity) for line in lines if line.remaining_quantity
     ]
 
 
-def reserve_for(order: SalesOrder, *, actor) -> str | None:
-    """Reserve every line (all or nothing); returns the shortage as a reason when stock is short."""
+def reserve_for(order: SalesOrder, *, actor, lines: list[OrderLine] | None = None) -> str | None:
+    """Reserve every line (all or nothing); returns the shortage as a reason when stock is short. The caller
+    saves `is_stock_reserved` with the order's next status (one UPDATE of the order instead of two)."""
     if order.is_stock_reserved:
         return None
     try:
-        reserve_stock(stock_lines(order), source=order, actor=actor)
+        reserve_stock(stock_lines(order, lines), source=order, actor=actor)
     except InsufficientStock as exc:
         return _("Not enough stock: %(lines)s") % {"lines": " ".join(exc.message_dict["lines"])}
     order.is_stock_reserved = True
-    order.save(update_fields=["is_stock_reserved", "updated_at"])
     return None
 
 
-def confirm_or_hold(order: SalesOrder, *, actor) -> SalesOrder:
+def confirm_or_hold(order: SalesOrder, *, actor, lines: list[OrderLine] | None = None) -> SalesOrder:
     """Confirm with stock reserved, or put on hold with the shortage as the reason (nothing reserved)."""
-    shortage = reserve_for(order, actor=actor)
+    shortage = reserve_for(order, actor=actor, lines=lines)
     if shortage:
         return transition(order, OrderStatus.ON_HOLD, actor=actor, reason=shortage)
-    return transition(order, OrderStatus.CONFIRMED, actor=actor)
+    return transition(order, OrderStatus.CONFIRMED, actor=actor, also={"is_stock_reserved": True})
 
 
 def request_approval(order: SalesOrder, reasons: list[str], *, submitter: User, actor) -> None:
@@ -427,28 +453,35 @@ def is_approved(order: SalesOrder) -> bool:
 def submit_order(order: SalesOrder, *, actor: User) -> SalesOrder:
     """Submit a draft: (a) credit check, failing → on_hold with the reason (unless prepay); (b) the approval gate,
     needing approval → stays submitted, waiting for the submitter's manager; (c) otherwise confirmed with all
-    stock reserved, or on_hold with the shortage when stock is short."""
+    stock reserved, or on_hold with the shortage when stock is short. Returns the order with its lines, customer,
+    owner, office, region and warehouse loaded."""
     check_may_sell(actor)
     with transaction.atomic():
-        locked = lock(order)
+        # The customer is read (and locked, for the credit check) with the order: its terms as they are now, not
+        # as they were when the draft was started. The order comes with what its answer shows (the API renders
+        # the returned order without reading it back).
+        locked = (
+            SalesOrder.objects.select_for_update(of=("self", "customer"))
+            .select_related("customer", "warehouse", "owner", "office", "region")
+            .get(pk=order.pk)
+        )
         if locked.status != OrderStatus.DRAFT:
             raise ValidationError({"status": [_("Only draft orders can be submitted.")]})
-        # The customer's terms as they are now, not as they were when the draft was started.
-        customer = Customer.objects.get(pk=locked.customer_id)
+        customer = locked.customer
         if customer.status != Customer.Status.ACTIVE:
             raise ValidationError({"customer_id": [_("Orders are taken for active customers only.")]})
-        locked.submitted_by = actor
-        locked.payment_term = customer.payment_term
-        locked.save(update_fields=["submitted_by", "payment_term", "updated_at"])
-        transition(locked, OrderStatus.SUBMITTED, actor=actor)
-        problem = credit_problem(locked)
+        lines = order_lines(locked)  # read once for the approval gate, the reservation and the answer
+        set_prefetched(locked, "lines", lines)
+        also = {"submitted_by": actor, "payment_term": customer.payment_term}
+        transition(locked, OrderStatus.SUBMITTED, actor=actor, also=also)
+        problem = credit_problem(locked, locked_customer=customer)
         if problem:
             return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=problem)
-        reasons = approval_reasons(locked, actor)
+        reasons = approval_reasons(locked, actor, lines=lines)
         if reasons:
             request_approval(locked, reasons, submitter=actor, actor=actor)
             return locked
-        return confirm_or_hold(locked, actor=actor)
+        return confirm_or_hold(locked, actor=actor, lines=lines)
 
 
 def check_decision(locked: SalesOrder, actor: User) -> None:
@@ -570,7 +603,7 @@ def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> Sales
         shortage = reserve_for(locked, actor=actor)
         if shortage:
             raise ValidationError({"__all__": [shortage]})
-        return transition(locked, OrderStatus.CONFIRMED, actor=actor, reason=comment)
+        return transition(locked, OrderStatus.CONFIRMED, actor=actor, reason=comment, also={"is_stock_reserved": True})
 
 
 def record_prepayment(order: SalesOrder, *, actor: User, amount) -> SalesOrder:

@@ -1,6 +1,7 @@
 """/api/v1/orders: parse, authorise, call an action, return."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -19,7 +20,7 @@ from salesops.inventory.models import Warehouse
 from salesops.orders import actions
 from salesops.orders.exports import orders_export
 from salesops.orders.filters import filter_orders
-from salesops.orders.models import SalesOrder
+from salesops.orders.models import OrderLine, SalesOrder
 from salesops.orders.queries import visible_orders
 from salesops.orders.schemas import CommentIn, OrderFilters, OrderIn, OrderLineIn, OrderOut, OrderPatch, PrepaymentIn
 
@@ -55,13 +56,15 @@ def lines_of(request: HttpRequest, lines: list[OrderLineIn]) -> list[dict]:
 
 
 def get_order(request: HttpRequest, order_id: int) -> SalesOrder:
-    return get_for_user(visible_orders(request.user), request.user, pk=order_id)
+    """The order if the caller may see it, else 404. Only its id is read: every action locks and re-reads it."""
+    return get_for_user(SalesOrder.objects.only("pk"), request.user, pk=order_id)
 
 
 def order_out(order: SalesOrder) -> OrderOut:
+    """The order as stored now: two queries (the order with its references, the lines with their products)."""
     fresh = (
         SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse", "approver")
-        .prefetch_related("lines__product")
+        .prefetch_related(Prefetch("lines", OrderLine.objects.select_related("product").order_by("position")))
         .get(pk=order.pk)
     )
     return OrderOut.from_orm(fresh)
@@ -91,13 +94,14 @@ def create_order(request: HttpRequest, payload: OrderIn):
     require_scope(request, "orders:write")
     order = actions.create_order(
         actor=request.user,
-        customer=visible(request, Customer, payload.customer_id),
+        # A reference is enough: the action reads the customer through the caller's scope (and its current terms).
+        customer=Customer(pk=payload.customer_id),
         warehouse=visible(request, Warehouse, payload.warehouse_id),
         owner=owner_of(payload.owner_id),
         discount_percent=payload.discount_percent,
         lines=lines_of(request, payload.lines),
     )
-    return Status(201, order_out(order))
+    return Status(201, OrderOut.from_orm(order))  # the action returns the order as stored, lines included
 
 
 # Declared after /orders/export.csv and .xlsx, so those paths is not taken for an order id.
@@ -131,13 +135,14 @@ def order_events(request: HttpRequest, order_id: int):
     return event_list(get_order(request, order_id))
 
 
-def order_action(path: str, summary: str, description: str, call):
-    """Register POST /orders/{id}/<path>: scope, lookup within the caller's scope, the action, the order."""
+def order_action(path: str, summary: str, description: str, call, *, answer=order_out):
+    """Register POST /orders/{id}/<path>: scope, lookup within the caller's scope, the action, the order (read
+    afresh, unless `answer` renders what the action returns)."""
 
     def handler(request: HttpRequest, order_id: int, payload: CommentIn):
         require_scope(request, "orders:write")
         order = get_order(request, order_id)
-        return Status(200, order_out(call(order, actor=request.user, comment=payload.comment)))
+        return Status(200, answer(call(order, actor=request.user, comment=payload.comment)))
 
     handler.__name__ = f"{path}_order"
     handler.__doc__ = description
@@ -156,6 +161,7 @@ order_action(
     "Credit check (over the limit, or credit frozen or on hold: on_hold with the reason, unless prepay), then "
     "the approval gate (waits for the submitter's manager), then stock reservation (short: on_hold).",
     lambda order, *, actor, comment: actions.submit_order(order, actor=actor),
+    answer=OrderOut.from_orm,  # submit_order returns the order with everything its answer shows
 )
 order_action(
     "approve",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from salesops.accounts.models import User
 from salesops.catalog.pricing import discount_limit_for
-from salesops.orders.models import OrderPolicy, SalesOrder
+from salesops.orders.models import OrderLine, OrderPolicy, SalesOrder
 
 
 def discount_problems(lines, document_discount, limit) -> dict[str, str]:
@@ -33,9 +33,11 @@ def discount_problems(lines, document_discount, limit) -> dict[str, str]:
     return problems
 
 
-def approval_reasons(order: SalesOrder, submitter: User) -> list[str]:
-    """Why `order` needs approval when `submitter` submits it; an empty list means it does not."""
-    lines = order.lines.select_related("product").order_by("position")
+def approval_reasons(order: SalesOrder, submitter: User, *, lines: list[OrderLine] | None = None) -> list[str]:
+    """Why `order` needs approval when `submitter` submits it; an empty list means it does not. `lines` are the
+    order's lines (with their products, in position order) when the caller has read them already."""
+    if lines is None:
+        lines = order.lines.select_related("product").order_by("position")
     reasons = list(discount_problems(lines, order.discount_percent, discount_limit_for(submitter)).values())
     threshold = OrderPolicy.current().approval_threshold
     if order.total > threshold:

@@ -333,13 +333,21 @@ class ShipmentLine(models.Model):
 
 
 def transition(
-    order: SalesOrder, to: str, *, actor, reason: str = "", data: dict | None = None, held_by=None
+    order: SalesOrder,
+    to: str,
+    *,
+    actor,
+    reason: str = "",
+    data: dict | None = None,
+    held_by=None,
+    also: dict | None = None,
 ) -> SalesOrder:
     """Move `order` (a row locked by the caller) to status `to` if the table allows it, save, and record
-    `order.<to>` with the old and new status and the reason. Must run inside the caller's transaction."""
+    `order.<to>` with the old and new status and the reason. `also` (field -> value) is set and saved with the
+    status, in the same UPDATE. Must run inside the caller's transaction."""
     now = clock.now()
     held = to == OrderStatus.ON_HOLD
-    changes = {"hold_reason": reason[:1000] if held else "", "held_by": held_by if held else None}
+    changes = {"hold_reason": reason[:1000] if held else "", "held_by": held_by if held else None, **(also or {})}
     if to == OrderStatus.SUBMITTED and order.submitted_at is None:
         changes["submitted_at"] = now
     if to == OrderStatus.CONFIRMED:

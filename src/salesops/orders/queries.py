@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Q, QuerySet
 
 from salesops.accounts.models import Role, User
 from salesops.accounts.scopes import REMIT_ROLES, managed_paths, remit_path, sees_everything, under_paths
@@ -116,19 +116,38 @@ def open_receivables(customer: Customer) -> Decimal:
     return customer.receivable_balance - customer.credit_balance
 
 
+# Only orders in these statuses can hold stock: reserved at confirmation, kept on hold, given back on cancelling
+# and by the last shipment.
+STOCK_HOLDING_STATUSES = (*OPEN_STATUSES, OrderStatus.ON_HOLD)
+
+
 def open_orders_amount(customer: Customer, *, excluding: SalesOrder | None = None) -> Decimal:
-    """Confirmed, not yet invoiced orders of the customer, less what was prepaid on them."""
-    # Orders holding stock count too: a confirmed order put on hold keeps its reservation and its exposure.
-    queryset = SalesOrder.objects.filter(Q(status__in=OPEN_STATUSES) | Q(is_stock_reserved=True), customer=customer)
-    if excluding is not None:
-        queryset = queryset.exclude(pk=excluding.pk)
-    # Invoiced parts are receivables already; an unused prepayment covers part of the rest (see open_amount).
-    open_amount = ExpressionWrapper(
-        F("total") - F("invoiced_amount") - F("prepayment_amount") + F("prepayment_applied"),
-        output_field=DecimalField(max_digits=14),
+    """Confirmed, not yet invoiced orders of the customer, less what was prepaid on them.
+
+    Orders holding stock count too: a confirmed order put on hold keeps its reservation and its exposure.
+    Invoiced parts are receivables already; an unused prepayment covers part of the rest (see `open_amount`).
+    The status condition lets the (customer, status) index find the customer's open orders without reading their
+    history (invoiced, paid, cancelled orders), however long it grows.
+
+    Hand-written SQL (the same on SQLite and PostgreSQL): every submission runs it, and compiling it through the
+    ORM took some thirty times longer than running it.
+    """
+    holding = ", ".join(["%s"] * len(STOCK_HOLDING_STATUSES))
+    open_ = ", ".join(["%s"] * len(OPEN_STATUSES))
+    sql = (
+        "SELECT COALESCE(SUM(total - invoiced_amount - prepayment_amount + prepayment_applied), 0) "
+        f"FROM {connection.ops.quote_name(SalesOrder._meta.db_table)} "
+        f"WHERE customer_id = %s AND status IN ({holding}) AND (status IN ({open_}) OR is_stock_reserved)"
     )
-    value = queryset.aggregate(amount=Coalesce(Sum(open_amount), Decimal(0), output_field=DecimalField()))["amount"]
-    return Decimal(value).quantize(Decimal("0.01"))
+    params = [customer.pk, *STOCK_HOLDING_STATUSES, *OPEN_STATUSES]
+    if excluding is not None and excluding.pk is not None:
+        sql += " AND id <> %s"
+        params.append(excluding.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        value = cursor.fetchone()[0]
+    # SQLite sums its decimal columns as floating point: str() gives the shortest decimal that reads back the same.
+    return Decimal(str(value) if isinstance(value, float) else value).quantize(Decimal("0.01"))
 
 
 def credit_exposure(order: SalesOrder, customer: Customer | None = None) -> Decimal:

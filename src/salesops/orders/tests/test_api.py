@@ -7,7 +7,7 @@ import pytest
 
 from salesops.core.events import snapshot
 from salesops.orders.models import OrderStatus, SalesOrder
-from salesops.orders.tests.fixtures import draft, reload
+from salesops.orders.tests.fixtures import draft, freeze, reload
 from salesops.testing.api import api_key_for, bearer, post_json
 
 
@@ -153,3 +153,46 @@ def test_patching_a_draft_with_an_unknown_product_is_422_not_500(shop, client):
     assert response.status_code == 422, response.content
     assert any(key.startswith("lines") for key in response.json()["error"]["fields"])
     assert snapshot(reload(order)) == before
+
+
+def test_create_and_submit_answer_what_a_read_shows(shop, client):
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep"), ["orders:write"]))
+    lines = [{"product_id": shop.product.pk, "quantity": "2.5", "discount_percent": "5"}]
+
+    created = post_json(client, "/api/v1/orders", body(shop, lines=lines, discount_percent="1"), **headers).json()
+    assert created == client.get(f"/api/v1/orders/{created['id']}", **headers).json()
+    assert (created["lines"][0]["quantity"], created["discount_percent"]) == ("2.500", "1.00")
+
+    submitted = post_json(client, f"/api/v1/orders/{created['id']}/submit", {}, **headers).json()
+    assert submitted["status"] == "confirmed"
+    assert submitted == client.get(f"/api/v1/orders/{created['id']}", **headers).json()
+
+
+def test_a_submission_put_on_hold_answers_what_a_read_shows(shop, client):
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep"), ["orders:write"]))
+    order = draft(shop)
+    freeze(shop.org.a.customer, shop.org)
+
+    submitted = post_json(client, f"/api/v1/orders/{order.pk}/submit", {}, **headers).json()
+
+    assert submitted["status"] == "on_hold"
+    assert submitted == client.get(f"/api/v1/orders/{order.pk}", **headers).json()
+
+
+def test_creating_and_submitting_an_order_runs_a_fixed_number_of_statements(
+    shop, client, django_assert_max_num_queries
+):
+    # One statement per product for its stock, the rest does not grow with the lines (authentication included).
+    headers = bearer(api_key_for(shop.org.a.user("sales_rep"), ["orders:write"]))
+    warm_up = post_json(client, "/api/v1/orders", body(shop), **headers).json()
+    post_json(client, f"/api/v1/orders/{warm_up['id']}/submit", {}, **headers)  # creates the order policy row
+    lines = [{"product_id": shop.product.pk, "quantity": "1"}] * 5
+
+    with django_assert_max_num_queries(16):
+        order = post_json(client, "/api/v1/orders", body(shop, lines=lines), HTTP_IDEMPOTENCY_KEY="c", **headers)
+    with django_assert_max_num_queries(24):
+        submitted = post_json(
+            client, f"/api/v1/orders/{order.json()['id']}/submit", {}, HTTP_IDEMPOTENCY_KEY="s", **headers
+        )
+
+    assert submitted.json()["status"] == "confirmed"
