@@ -360,8 +360,8 @@ class Baseline:
             f"UPDATE {table[OrderCounter]} SET last_number = last_number + 1 WHERE year = %s RETURNING last_number"
         )
         self.reserve_sql = (
-            f"UPDATE {table[StockLevel]} SET reserved = reserved + CAST(%s AS NUMERIC), updated_at = %s "
-            "WHERE product_id = %s AND warehouse_id = %s AND on_hand >= reserved + CAST(%s AS NUMERIC)"
+            f"UPDATE {table[StockLevel]} SET reserved = ROUND(reserved + CAST(%s AS NUMERIC), 3), updated_at = %s "
+            "WHERE product_id = %s AND warehouse_id = %s AND on_hand >= ROUND(reserved + CAST(%s AS NUMERIC), 3)"
         )
         self.order_columns = [f.column for f in SalesOrder._meta.concrete_fields if f.column != "id"]
         self.line_columns = [f.column for f in OrderLine._meta.concrete_fields if f.column != "id"]
