@@ -34,6 +34,7 @@ import csv
 import io
 import logging
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -104,8 +105,8 @@ class Row:
         return self.values.get(name)
 
 
-class Importer:
-    """One kind of import file. Subclasses set the attributes and implement the four methods."""
+class Importer(ABC):
+    """One kind of import file. Subclasses set the attributes and implement the abstract methods."""
 
     kind: str = ""
     label: Any = ""
@@ -117,23 +118,23 @@ class Importer:
     # Columns that identify a record: two rows with the same values there are duplicates within the file.
     unique: tuple[str, ...] = ()
 
+    @abstractmethod
     def check_permission(self, actor) -> None:
         """Raise PermissionDenied unless the actor may create these records (the app's action check)."""
-        raise NotImplementedError
 
     def prepare(self, actor) -> Any:
         """Whatever rows share (lookups); passed to `parse` as `context`."""
         return None
 
+    @abstractmethod
     def parse(self, row: Row, *, actor, context) -> dict[str, Any]:
         """The action's keyword arguments for one row, validated by the action's rules without writing.
 
         Raise ValidationError keyed by column name (or by the action's own field keys) naming every problem."""
-        raise NotImplementedError
 
+    @abstractmethod
     def apply(self, values: dict[str, Any], *, actor) -> models.Model:
         """Create one record through the app's action."""
-        raise NotImplementedError
 
     def may_import(self, actor) -> bool:
         if actor is None or not actor.is_authenticated or not actor.is_active:
