@@ -35,7 +35,6 @@ from .types import (
 
 ARITHMETIC = {"+", "-", "*", "/", "%"}
 ORDERING = {"<", "<=", ">", ">="}
-EQUALITY = {"==", "!="}
 
 
 class Variable:
@@ -359,9 +358,8 @@ class Checker:
         if builtin is None:
             return ERROR
         node.builtin = builtin
-        arities = builtin.arities(method=node.target is not None)
-        if (arities and len(node.args) not in arities) or (not arities and not node.args):
-            wanted = arities[0] if arities else 1
+        wanted = builtin.wanted_arguments(len(node.args), method=node.target is not None)
+        if wanted is not None:
             message = ngettext(
                 "%(function)s takes %(count)d argument, not %(given)d.",
                 "%(function)s takes %(count)d arguments, not %(given)d.",

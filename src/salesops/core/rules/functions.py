@@ -84,9 +84,10 @@ class Function:
         self.predicate = predicate
         self.can_fail = can_fail  # reads text that may not parse: failures become RuleEvaluationError
 
-    def arities(self, *, method: bool) -> tuple[int, ...]:
-        """How many arguments a call may have (not counting the receiver of a method)."""
-        return (len(self.params) - (1 if method else 0),)
+    def wanted_arguments(self, given: int, *, method: bool) -> int | None:
+        """How many arguments a call should have had, when `given` (not counting a method's receiver) is wrong."""
+        wanted = len(self.params) - (1 if method else 0)
+        return None if given == wanted else wanted
 
     def check(self, checker, node: nodes.Call, values: list[nodes.Node], types: list[Type]) -> Type:
         if not self.check_params(checker, values, types, self.params):
@@ -135,8 +136,8 @@ class Extreme(Function):
     def __init__(self, name: str, implementation: Callable) -> None:
         super().__init__(name, [], ERROR, implementation)
 
-    def arities(self, *, method: bool) -> tuple[int, ...]:
-        return ()  # one or more: checked below
+    def wanted_arguments(self, given: int, *, method: bool) -> int | None:
+        return 1 if given == 0 else None  # one list, or several values
 
     def check(self, checker, node, values, types) -> Type:
         if len(values) == 1:

@@ -7,7 +7,7 @@ runs the condition. A null list counts as empty; a condition that gives null cou
 from django.utils.translation import gettext as _
 
 from . import nodes
-from .runtime import Code, as_function
+from .runtime import Code, Function, as_function
 from .types import BOOL, ERROR, ListOf, Type
 
 MAX_NESTING = 3  # macros inside macros: each level multiplies the work by a list's length
@@ -56,13 +56,15 @@ class Macro:
         return BOOL
 
     def build(self, node: nodes.Call, items: Code, body: Code) -> Code:
+        return self.loop(as_function(items), as_function(body), node.slot)
+
+    def loop(self, items: Function, body: Function, slot: int) -> Function:
+        """The function running `body` with each item of `items` in the environment's `slot`."""
         raise NotImplementedError
 
 
 class Exists(Macro):
-    def build(self, node, items, body):
-        items, body, slot = as_function(items), as_function(body), node.slot
-
+    def loop(self, items, body, slot):
         def exists(env):
             for item in items(env) or ():
                 env[slot] = item
@@ -74,9 +76,7 @@ class Exists(Macro):
 
 
 class All(Macro):
-    def build(self, node, items, body):
-        items, body, slot = as_function(items), as_function(body), node.slot
-
+    def loop(self, items, body, slot):
         def every(env):
             for item in items(env) or ():
                 env[slot] = item
@@ -88,9 +88,7 @@ class All(Macro):
 
 
 class ExistsOne(Macro):
-    def build(self, node, items, body):
-        items, body, slot = as_function(items), as_function(body), node.slot
-
+    def loop(self, items, body, slot):
         def exists_one(env):
             found = 0
             for item in items(env) or ():
@@ -109,9 +107,7 @@ class Filter(Macro):
         node.path = node.target.path  # the same items, so `.filter(...)` keeps the path for `fields`
         return ListOf(target_type.base.item)
 
-    def build(self, node, items, body):
-        items, body, slot = as_function(items), as_function(body), node.slot
-
+    def loop(self, items, body, slot):
         def keep(env):
             kept = []
             for item in items(env) or ():
@@ -127,9 +123,7 @@ class Map(Macro):
     def result(self, node, target_type, body_type):
         return ListOf(body_type)
 
-    def build(self, node, items, body):
-        items, body, slot = as_function(items), as_function(body), node.slot
-
+    def loop(self, items, body, slot):
         def transform(env):
             results = []
             for item in items(env) or ():
