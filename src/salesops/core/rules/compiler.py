@@ -90,7 +90,16 @@ def compile_tree(source: str, root: nodes.Node, expect: Type | None, fields: set
     elif expect is not None:
         code = coerce(code, root.type, expect)
         result_type = Nullable(expect) if root.type.is_nullable else expect
-    return CompiledRule(source, result_type, frozenset(fields), as_function(code), slots)
+    run = as_function(code)
+    if isinstance(result_type.base, ListOf):
+        # Lists written in the rule are built once; the caller gets its own copy to change as it likes.
+        return CompiledRule(source, result_type, frozenset(fields), lambda env: copied(run(env)), slots)
+    return CompiledRule(source, result_type, frozenset(fields), run, slots)
+
+
+def copied(value: Any) -> Any:
+    """A copy of a list and of the lists in it (records, the caller's own dicts, are not copied)."""
+    return [copied(item) for item in value] if isinstance(value, list) else value
 
 
 def as_condition(code: Code, value_type: Type) -> Code:

@@ -409,6 +409,16 @@ def test_data_of_another_type_than_the_schema_fails_cleanly():
 # Compiled rules are shared
 
 
+def test_a_list_the_rule_returns_is_the_callers_to_change():
+    rule = rules.compile_rule("order.is_rush ? [[1], [2]] : [[3]]", SCHEMA, expect=None)
+    first = rule.evaluate(context())
+
+    first[0].append(4)
+    first.append([5])
+
+    assert rule.evaluate(context()) == [[3]]
+
+
 def test_one_compiled_rule_runs_in_many_threads_at_once():
     rule = rules.compile_rule(
         "order.lines.exists(l, l.discount_percent > submitter.discount_limit"
