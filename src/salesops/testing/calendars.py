@@ -22,3 +22,8 @@ def calendar_state() -> dict:
         "days": [snapshot(day) for day in CalendarDay.objects.order_by("pk")],
         "events": Event.objects.count(),
     }
+
+
+def calendar_events(calendar: WorkingCalendar):
+    """The calendar's events, oldest first."""
+    return Event.objects.filter(subject_type="core.workingcalendar", subject_id=str(calendar.pk)).order_by("id")

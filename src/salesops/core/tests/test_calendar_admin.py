@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from salesops.core.models import CalendarDay, Event, WorkingCalendar
-from salesops.testing.calendars import calendar_state, make_default_calendar
+from salesops.core.models import CalendarDay, WorkingCalendar
+from salesops.testing.calendars import calendar_events, calendar_state, make_default_calendar
 
 ADMIN = "/admin/core/workingcalendar"
 
@@ -73,7 +73,7 @@ def test_editing_working_hours_goes_through_the_action(calendar, admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     calendar.refresh_from_db()
     assert calendar.working_periods == [{"start": "08:30", "end": "12:00"}, {"start": "13:00", "end": "17:30"}]
-    event = Event.objects.filter(subject_id=str(calendar.pk)).order_by("-id").first()
+    event = calendar_events(calendar).last()
     assert event.type == "working_calendar.updated"
     assert list(event.payload["after"]) == ["working_periods"]
 

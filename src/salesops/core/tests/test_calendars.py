@@ -19,9 +19,9 @@ from salesops.core.calendar_actions import (
 )
 from salesops.core.calendars import STANDARD, cached_calendar, default_calendar
 from salesops.core.holidays import official_schedule
-from salesops.core.models import CalendarDay, Event, WorkingCalendar
+from salesops.core.models import CalendarDay, WorkingCalendar
 from salesops.core.working_time import add_working_time, is_working_day
-from salesops.testing.calendars import calendar_state, make_default_calendar
+from salesops.testing.calendars import calendar_events, calendar_state, make_default_calendar
 
 SHANGHAI_NOON = datetime.timezone(datetime.timedelta(hours=8))
 FESTIVAL_FRIDAY_17 = datetime.datetime(2026, 2, 13, 17, tzinfo=SHANGHAI_NOON)
@@ -32,12 +32,8 @@ def calendar(org):
     return make_default_calendar(org.admin)
 
 
-def calendar_events(calendar) -> list[str]:
-    return list(
-        Event.objects.filter(subject_type="core.workingcalendar", subject_id=str(calendar.pk))
-        .order_by("id")
-        .values_list("type", flat=True)
-    )
+def event_types(calendar) -> list[str]:
+    return list(calendar_events(calendar).values_list("type", flat=True))
 
 
 # --- the fresh install --------------------------------------------------------------------------------------------
@@ -60,7 +56,7 @@ def test_a_fresh_install_gets_a_default_calendar_with_2025_and_2026_loaded(db):
         for d in official_schedule(y).days
     }
     assert set(calendar.days.values_list("date", "kind", "name")) == expected
-    assert calendar_events(calendar) == ["working_calendar.created"]
+    assert event_types(calendar) == ["working_calendar.created"]
     assert shanghai(add_working_time(default_calendar(), FESTIVAL_FRIDAY_17, datetime.timedelta(hours=2))) == (
         datetime.datetime(2026, 2, 14, 10, tzinfo=SHANGHAI_NOON)
     )
@@ -112,10 +108,10 @@ def test_creating_a_default_calendar_moves_the_flag_and_records_both_changes(cal
     )
     calendar.refresh_from_db()
     assert list(WorkingCalendar.objects.filter(is_default=True)) == [store]
-    assert calendar_events(store) == ["working_calendar.created"]
-    event = Event.objects.filter(subject_id=str(calendar.pk), type="working_calendar.updated").get()
+    assert event_types(store) == ["working_calendar.created"]
+    event = calendar_events(calendar).filter(type="working_calendar.updated").get()
     assert event.payload == {"before": {"is_default": True}, "after": {"is_default": False}}
-    created = Event.objects.get(subject_id=str(store.pk))
+    created = calendar_events(store).get()
     assert created.payload["after"] == {
         "name": "门店日历",
         "time_zone": "Asia/Shanghai",
@@ -149,7 +145,7 @@ def test_updating_working_hours_records_what_changed_and_raises_the_version(cale
     )
     calendar.refresh_from_db()
     assert calendar.version == version + 1
-    event = Event.objects.filter(subject_id=str(calendar.pk)).order_by("-id").first()
+    event = calendar_events(calendar).last()
     assert event.type == "working_calendar.updated"
     assert event.payload == {
         "before": {"working_periods": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "18:00"}]},
@@ -189,7 +185,7 @@ def test_making_another_calendar_the_default(calendar, org):
     store = create_working_calendar(actor=org.admin, name="门店日历")
     update_working_calendar(store, actor=org.admin, changes={"is_default": True})
     assert list(WorkingCalendar.objects.filter(is_default=True)) == [store]
-    assert calendar_events(calendar)[-1] == "working_calendar.updated"
+    assert event_types(calendar)[-1] == "working_calendar.updated"
 
 
 @pytest.mark.parametrize("role", ["sales_rep", "sales_manager", "finance", "regional_director", "dealer"])
@@ -225,7 +221,7 @@ def test_adding_and_removing_a_day(calendar, org):
     remove_calendar_day(day, actor=org.admin)
     assert not CalendarDay.objects.filter(pk=day.pk).exists()
     assert is_working_day(default_calendar(), datetime.date(2026, 3, 3))
-    added, removed = Event.objects.filter(subject_id=str(calendar.pk)).order_by("-id")[:2][::-1]
+    added, removed = list(calendar_events(calendar))[-2:]
     assert (added.type, added.payload) == (
         "working_calendar.day_added",
         {"after": {"date": "2026-03-03", "kind": "holiday", "name": "公司年会"}},
@@ -269,7 +265,7 @@ def test_loading_a_year_adds_its_days_once(org):
     second = load_public_holidays(calendar, 2025, actor=org.admin)
     assert (second.created, second.updated, second.unchanged) == (0, 0, expected)
     assert calendar_state() == before
-    assert calendar_events(calendar) == ["working_calendar.created", "working_calendar.holidays_loaded"]
+    assert event_types(calendar) == ["working_calendar.created", "working_calendar.holidays_loaded"]
 
 
 def test_loading_corrects_official_dates_and_leaves_other_dates_alone(org):
@@ -280,7 +276,7 @@ def test_loading_corrects_official_dates_and_leaves_other_dates_alone(org):
     assert (result.created, result.updated) == (len(official_schedule(2026).days) - 1, 1)
     assert calendar.days.get(date="2026-02-14").kind == "workday"
     assert calendar.days.get(date="2026-03-03").name == "公司年会"
-    event = Event.objects.filter(subject_id=str(calendar.pk), type="working_calendar.holidays_loaded").get()
+    event = calendar_events(calendar).filter(type="working_calendar.holidays_loaded").get()
     assert event.payload["data"]["changed"] == [
         {
             "before": {"date": "2026-02-14", "kind": "holiday", "name": "公司不调休"},
