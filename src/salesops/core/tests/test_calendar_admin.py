@@ -6,19 +6,9 @@ import re
 import pytest
 
 from salesops.core.models import CalendarDay, WorkingCalendar
-from salesops.testing.calendars import calendar_events, calendar_state, make_default_calendar
+from salesops.testing.calendars import calendar_events, calendar_state
 
 ADMIN = "/admin/core/workingcalendar"
-
-
-@pytest.fixture
-def calendar(org):
-    return make_default_calendar(org.admin)
-
-
-@pytest.fixture
-def admin_client(org, client_for):
-    return client_for(org.admin)
 
 
 def cell(page: str, date: str) -> str:

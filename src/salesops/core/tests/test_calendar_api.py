@@ -8,23 +8,13 @@ from django.test import Client
 
 from salesops.core.models import CalendarDay, Event, WorkingCalendar
 from salesops.testing.api import api_key_for, bearer, post_json
-from salesops.testing.calendars import calendar_state, make_default_calendar
+from salesops.testing.calendars import calendar_state
 
 BASE = "/api/v1/working-calendars"
 
 
 def patch_json(client, url, body, **headers):
     return client.patch(url, json.dumps(body), content_type="application/json", **headers)
-
-
-@pytest.fixture
-def calendar(org):
-    return make_default_calendar(org.admin)
-
-
-@pytest.fixture
-def admin_client(org, client_for):
-    return client_for(org.admin)
 
 
 def test_create_read_update_and_timeline(calendar, admin_client):

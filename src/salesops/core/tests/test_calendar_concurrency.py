@@ -1,39 +1,16 @@
 """Competing calendar writers: the calendar row lock (PostgreSQL) or the immediate transaction (SQLite) makes them
 queue, so a year is loaded once and exactly one calendar ends up the default."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from salesops.core.calendar_actions import create_working_calendar, load_public_holidays, update_working_calendar
 from salesops.core.holidays import official_schedule
 from salesops.core.models import WorkingCalendar
 from salesops.testing.calendars import calendar_events
+from salesops.testing.concurrency import race
 from salesops.testing.org import build_org
 
 THREADS = 6
-
-
-def run_together(work) -> list[str]:
-    """Run `work(index)` in THREADS threads released at once; the errors they raised."""
-    errors, barrier = [], threading.Barrier(THREADS)
-
-    def runner(index):
-        try:
-            barrier.wait()
-            work(index)
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(index,)) for index in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,7 +18,7 @@ def test_concurrent_loads_of_a_year_add_its_days_once():
     org = build_org()
     calendar = create_working_calendar(actor=org.admin, name="并发日历")
 
-    errors = run_together(lambda _index: load_public_holidays(calendar, 2026, actor=org.admin))
+    errors = race(range(THREADS), lambda _index: load_public_holidays(calendar, 2026, actor=org.admin))
 
     assert errors == []
     assert calendar.days.count() == len(official_schedule(2026).days)
@@ -62,5 +39,5 @@ def test_concurrent_switches_of_the_default_leave_exactly_one():
             if "is_default" not in getattr(exc, "message_dict", {}):
                 raise
 
-    assert run_together(make_default) == []
+    assert race(range(THREADS), make_default) == []
     assert WorkingCalendar.objects.filter(is_default=True).count() == 1

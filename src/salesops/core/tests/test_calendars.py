@@ -21,15 +21,10 @@ from salesops.core.calendars import STANDARD, cached_calendar, default_calendar
 from salesops.core.holidays import official_schedule
 from salesops.core.models import CalendarDay, WorkingCalendar
 from salesops.core.working_time import add_working_time, is_working_day
-from salesops.testing.calendars import calendar_events, calendar_state, make_default_calendar
+from salesops.testing.calendars import calendar_events, calendar_state
 
 SHANGHAI_NOON = datetime.timezone(datetime.timedelta(hours=8))
 FESTIVAL_FRIDAY_17 = datetime.datetime(2026, 2, 13, 17, tzinfo=SHANGHAI_NOON)
-
-
-@pytest.fixture
-def calendar(org):
-    return make_default_calendar(org.admin)
 
 
 def event_types(calendar) -> list[str]:
