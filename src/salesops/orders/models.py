@@ -142,6 +142,12 @@ class SalesOrder(TimeStampedModel):
         **MONEY,
     )
     invoiced_amount = models.DecimalField(_("invoiced"), default=Decimal(0), **MONEY)
+    cancelled_amount = models.DecimalField(
+        _("cancelled"),
+        default=Decimal(0),
+        help_text=_("What the cancelled remainder of a partially shipped order was worth: it is never invoiced."),
+        **MONEY,
+    )
     hold_reason = models.CharField(_("hold reason"), max_length=1000, blank=True)
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -208,6 +214,10 @@ class SalesOrder(TimeStampedModel):
                 condition=Q(invoiced_amount__gte=0) & Q(invoiced_amount__lte=models.F("total")),
                 name="order_invoiced_range",
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled_amount__gte=0) & Q(cancelled_amount__lte=models.F("total")),
+                name="order_cancelled_range",
+            ),
         ]
 
     def __str__(self):
@@ -219,10 +229,11 @@ class SalesOrder(TimeStampedModel):
 
     @property
     def open_amount(self) -> Decimal:
-        """What of this order is not yet invoiced nor covered by its unused prepayment: its share of credit
-        exposure while it is open (invoiced amounts are counted as receivables instead)."""
+        """What of this order is neither invoiced, nor cancelled, nor covered by its unused prepayment: its share of
+        credit exposure while it is open (invoiced amounts are counted as receivables instead, and a cancelled
+        remainder is owed by nobody). `queries.open_orders_amount` sums the same in SQL."""
         unused_prepayment = self.prepayment_amount - self.prepayment_applied
-        return max(self.total - self.invoiced_amount - unused_prepayment, Decimal("0.00"))
+        return max(self.total - self.invoiced_amount - self.cancelled_amount - unused_prepayment, Decimal("0.00"))
 
 
 class OrderLine(models.Model):
@@ -279,6 +290,12 @@ class OrderLine(models.Model):
     def net_amount(self) -> Decimal:
         """The line's amount after the order discount, before tax (what a VAT invoice shows for it)."""
         return money(self.amount * (100 - self.order.discount_percent) / 100)
+
+    def share_of(self, quantity: Decimal) -> tuple[Decimal, Decimal]:
+        """Net amount and VAT of `quantity` of this line, each its proportional share rounded half up to the cent:
+        how an invoice prices part of a line."""
+        share = quantity / self.quantity
+        return money(self.net_amount * share), money(self.tax_amount * share)
 
 
 class Shipment(TimeStampedModel):
