@@ -596,7 +596,7 @@ def validate_job(job: ImportJob) -> Plan | None:
         except ValidationError as exc:
             errors += row_problems(importer, layout, number, exc)
         if time.monotonic() - reported > PROGRESS_EVERY_SECONDS:
-            alive = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATING).update(
+            alive = ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.RUNNING).update(
                 rows_processed=done, updated_at=timezone.now()
             )
             if not alive:  # marked failed as stale while this worker was too slow to report: stop here
@@ -633,7 +633,8 @@ def apply_job(job: ImportJob, plan: Plan) -> None:
 
     The transaction holds the job's row and marks it done before committing, so the stale-job sweep can never
     fail a job whose rows are being (or were) written; a job it failed before is not applied."""
-    started = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.VALIDATING).update(
+    not_yet_applying = [ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING]
+    started = ImportJob.objects.filter(pk=job.pk, status__in=not_yet_applying).update(
         status=ImportJob.Status.APPLYING, rows_processed=job.rows_total, updated_at=timezone.now()
     )
     if not started:  # marked failed as stale meanwhile
