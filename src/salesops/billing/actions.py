@@ -103,6 +103,24 @@ def close_if_settled(invoice: Invoice, *, on: datetime.date, actor) -> None:
     mark_paid_if_settled(invoice.order_id, actor=actor)
 
 
+def is_fully_invoiced(lines) -> bool:
+    return any(line.shipped_quantity for line in lines) and all(
+        line.invoiced_quantity == line.shipped_quantity for line in lines
+    )
+
+
+def complete_invoiced_order(order_id: int, *, actor=None) -> None:
+    """An order that became shipped with everything shipped already invoiced (its unshipped remainder was
+    cancelled after the last invoice) is invoiced, and paid if its invoices are settled. Run by the handler of
+    `order.shipped`; does nothing for an order with something left to invoice."""
+    with transaction.atomic():
+        order = SalesOrder.objects.select_for_update(of=("self",)).get(pk=order_id)
+        if order.status != OrderStatus.SHIPPED or not is_fully_invoiced(list(order.lines.all())):
+            return
+        transition(order, OrderStatus.INVOICED, actor=actor, reason=_("Everything shipped was invoiced already."))
+        mark_paid_if_settled(order_id, actor=actor)
+
+
 def mark_paid_if_settled(order_id: int, *, actor) -> None:
     """A fully invoiced order whose invoices are all settled is paid."""
     order = SalesOrder.objects.select_for_update(of=("self",)).get(pk=order_id)
@@ -266,9 +284,7 @@ def issue_invoice(order: SalesOrder, *, actor: User) -> Invoice:
         prepaid = min(unused_prepayment, invoice.total)
         locked.prepayment_applied += prepaid
         locked.save(update_fields=["invoiced_amount", "prepayment_applied", "updated_at"])
-        if locked.status == OrderStatus.SHIPPED and all(
-            line.invoiced_quantity == line.shipped_quantity for line in order_lines
-        ):
+        if locked.status == OrderStatus.SHIPPED and is_fully_invoiced(order_lines):
             transition(locked, OrderStatus.INVOICED, actor=actor, data={"invoice": invoice.number})
         if prepaid > 0:
             settle(invoice, prepaid, source=Settlement.Source.PREPAYMENT, on=today, actor=actor)

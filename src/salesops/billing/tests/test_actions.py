@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from salesops.billing.actions import (
+    complete_invoiced_order,
     confirm_correction,
     issue_invoice,
     record_month_end,
@@ -17,10 +18,11 @@ from salesops.billing.actions import (
 from salesops.billing.models import CorrectionRequest, CreditNote, Invoice, MonthEndReceivable, Payment, Settlement
 from salesops.billing.tests.fixtures import shipped_order
 from salesops.catalog.pricing import company_today
+from salesops.core.dispatch import deliver_pending
 from salesops.core.models import Event
 from salesops.customers.actions import set_credit_terms
 from salesops.customers.models import Customer
-from salesops.orders.actions import submit_order
+from salesops.orders.actions import cancel_order, submit_order
 from salesops.orders.models import OrderStatus, SalesOrder
 from salesops.orders.shipment_actions import ship_order
 from salesops.orders.tests.fixtures import draft
@@ -321,3 +323,32 @@ def test_the_monthly_job_records_the_month_before_its_scheduled_day(shop):
     assert written == 1
     row = MonthEndReceivable.objects.get(customer=shop.org.a.customer)
     assert (row.month, row.open_amount, row.days_past_due) == (datetime.date(2026, 4, 1), Decimal("113.00"), 29)
+
+
+def test_cancelling_the_remainder_after_the_last_invoice_completes_the_order(shop):
+    org = shop.org
+    order = shipped_order(shop, quantity="4", partial="1")
+    invoice = issue_invoice(order, actor=org.a.user("finance"))
+    assert SalesOrder.objects.get(pk=order.pk).status == OrderStatus.PARTIALLY_SHIPPED
+    record_payment(
+        actor=org.a.user("finance"), customer=org.a.customer, amount=str(invoice.total), received_on=company_today()
+    )
+
+    cancel_order(SalesOrder.objects.get(pk=order.pk), actor=org.a.user("sales_rep"), comment="客户不要了")
+    assert SalesOrder.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
+    deliver_pending()  # the billing handler of order.shipped
+    assert SalesOrder.objects.get(pk=order.pk).status == OrderStatus.PAID
+    complete_invoiced_order(order.pk)  # again: nothing changes
+    assert list(
+        Event.objects.filter(
+            subject_type="orders.salesorder", subject_id=str(order.pk), type__in=["order.invoiced", "order.paid"]
+        )
+        .order_by("id")
+        .values_list("type", flat=True)
+    ) == ["order.invoiced", "order.paid"]
+
+
+def test_an_order_shipped_in_full_waits_for_its_invoice(shop):
+    order = shipped_order(shop, quantity="2")
+    complete_invoiced_order(order.pk)
+    assert SalesOrder.objects.get(pk=order.pk).status == OrderStatus.SHIPPED
