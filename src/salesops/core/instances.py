@@ -8,7 +8,7 @@ read, so that rendering it gives the same answer a later GET gives.
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import DatabaseError, connection, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 
 from salesops.core import clock
 from salesops.core.models import CustomFieldsModel, TimeStampedModel
@@ -47,16 +47,82 @@ def set_prefetched(instance: models.Model, name: str, objects: Iterable[models.M
 # model `save()` override runs, so they refuse models that validate in `save()` (custom fields).
 
 
-def _columns(model: type[models.Model]) -> list[models.Field]:
-    return [field for field in model._meta.concrete_fields if not field.primary_key]
+def passed_through(field: models.Field) -> type | None:
+    """The type of value a field's `get_db_prep_save` returns unchanged on every backend: text as `str`, whole
+    numbers and keys as `int`, booleans, decimals. Anything else (times, JSON, UUIDs, None) goes through it."""
+    if isinstance(field, models.ForeignKey):
+        return passed_through(field.target_field)
+    if isinstance(field, models.CharField | models.TextField):
+        return str
+    if isinstance(field, models.BooleanField):
+        return bool
+    if isinstance(field, models.DecimalField):
+        return Decimal
+    if isinstance(field, models.IntegerField | models.AutoField):
+        return int
+    return None
 
 
-def _check_plain_save(model: type[models.Model]) -> None:
-    if issubclass(model, CustomFieldsModel):
-        raise TypeError(f"{model._meta.label} validates its custom fields in save(): save it through the ORM")
+class Plan:
+    """What the helpers below need of a model on one kind of database, worked out once: its columns, foreign keys
+    and statements."""
 
+    _plans: dict[tuple, "Plan"] = {}
 
-_insert_sql: dict[tuple, str] = {}
+    def __init__(self, model: type[models.Model], db) -> None:
+        if issubclass(model, CustomFieldsModel):
+            raise TypeError(f"{model._meta.label} validates its custom fields in save(): save it through the ORM")
+        self.model = model
+        quote = db.ops.quote_name
+        self.table, self.pk_column = quote(model._meta.db_table), quote(model._meta.pk.column)
+        self.fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+        self.foreign_keys = [field for field in self.fields if field.is_relation]
+        # Per field: whether its `pre_save` does more than read the attribute (auto_now), and the Python type its
+        # value goes to the driver as it is (the field's `get_db_prep_save` would give it back unchanged).
+        self.preparation = [
+            (field, type(field).pre_save is not models.Field.pre_save, passed_through(field)) for field in self.fields
+        ]
+        self.column_list = ", ".join(quote(field.column) for field in self.fields)
+        self.inserts: dict[int, str] = {}
+        self.stamped = issubclass(model, TimeStampedModel)
+
+    @classmethod
+    def of(cls, model: type[models.Model], db) -> "Plan":
+        plan = cls._plans.get((db.vendor, model))
+        if plan is None:
+            plan = cls._plans[(db.vendor, model)] = cls(model, db)
+        return plan
+
+    def insert_sql(self, rows: int) -> str:
+        sql = self.inserts.get(rows)
+        if sql is None:
+            row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
+            sql = self.inserts[rows] = (
+                f"INSERT INTO {self.table} ({self.column_list}) VALUES {', '.join([row] * rows)} "
+                f"RETURNING {self.pk_column}"
+            )
+        return sql
+
+    def values(self, instance: models.Model, fields, db, *, add: bool) -> list:
+        """The instance's values of `fields` (some of `preparation`) as `get_db_prep_save` prepares them."""
+        values = []
+        for field, own_pre_save, passed in fields:
+            value = field.pre_save(instance, add) if own_pre_save else getattr(instance, field.attname)
+            values.append(value if type(value) is passed else field.get_db_prep_save(value, db))
+        return values
+
+    def take_up_foreign_keys(self, instance: models.Model) -> None:
+        """What `Model._prepare_related_fields_for_save` does: a related instance saved since it was assigned
+        gives its key; one still unsaved is refused."""
+        for field in self.foreign_keys:
+            if field.is_cached(instance):
+                related = field.get_cached_value(instance)
+                if related is None:
+                    continue
+                if related.pk is None:
+                    raise ValueError(f"insert() prohibited to prevent data loss due to unsaved related {field.name}.")
+                if getattr(instance, field.attname) in field.empty_values:
+                    setattr(instance, field.attname, getattr(related, field.target_field.attname))
 
 
 def insert(objects: list[models.Model]) -> None:
@@ -65,33 +131,25 @@ def insert(objects: list[models.Model]) -> None:
     saved since they were assigned are taken up), and as `save` does for a `TimeStampedModel`'s creation time."""
     if not objects:
         return
-    model = type(objects[0])
-    _check_plain_save(model)
-    fields = _columns(model)
-    quote = connection.ops.quote_name
-    batch = max(connection.ops.bulk_batch_size(fields, objects), 1)
+    db = connections[DEFAULT_DB_ALIAS]
+    plan = Plan.of(type(objects[0]), db)
+    fields = plan.fields
+    simulated = plan.stamped and clock.is_simulated()
+    batch = max(db.ops.bulk_batch_size(fields, objects), 1)
     for start in range(0, len(objects), batch):
         chunk = objects[start : start + batch]
-        key = (connection.vendor, model, len(chunk))
-        sql = _insert_sql.get(key)
-        if sql is None:
-            row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-            sql = _insert_sql[key] = (
-                f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(field.column) for field in fields)}) "
-                f"VALUES {', '.join([row] * len(chunk))} RETURNING {quote(model._meta.pk.column)}"
-            )
         params = []
         for instance in chunk:
-            instance._prepare_related_fields_for_save(operation_name="insert")
-            if isinstance(instance, TimeStampedModel) and clock.is_simulated():
+            plan.take_up_foreign_keys(instance)
+            if simulated:
                 instance.created_at = clock.now()  # as TimeStampedModel.save does: a replayed history keeps its times
-            params += [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            params += plan.values(instance, plan.preparation, db, add=True)
+        with db.cursor() as cursor:
+            cursor.execute(plan.insert_sql(len(chunk)), params)
             keys = cursor.fetchall()
         for instance, (pk,) in zip(chunk, keys, strict=True):
             instance.pk = pk
-            instance._state.adding, instance._state.db = False, connection.alias
+            instance._state.adding, instance._state.db = False, db.alias
 
 
 def defer_save(instance: models.Model, fields: Iterable[str]) -> None:
@@ -103,16 +161,15 @@ def defer_save(instance: models.Model, fields: Iterable[str]) -> None:
 def save_fields(instance: models.Model, fields: Iterable[str]) -> None:
     """`instance.save(update_fields=fields)` (plus the fields `defer_save` noted) as one hand-built UPDATE: the
     fields' `pre_save` runs (`auto_now`), and a row that is gone raises as `save` does."""
-    model = type(instance)
-    _check_plain_save(model)
+    db = connections[DEFAULT_DB_ALIAS]
+    plan = Plan.of(type(instance), db)
     names = set(fields) | instance.__dict__.pop("_unsaved_fields", set())
-    columns = [field for field in _columns(model) if field.name in names or field.attname in names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in columns)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
-    params = [field.get_db_prep_save(field.pre_save(instance, False), connection) for field in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, instance.pk])
+    columns = [entry for entry in plan.preparation if entry[0].name in names or entry[0].attname in names]
+    quote = db.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field, _pre_save, _passed in columns)
+    params = plan.values(instance, columns, db, add=False)
+    with db.cursor() as cursor:
+        cursor.execute(f"UPDATE {plan.table} SET {assignments} WHERE {plan.pk_column} = %s", [*params, instance.pk])
         if cursor.rowcount != 1:
             raise DatabaseError("Save with update_fields did not affect any rows.")
 
@@ -132,20 +189,21 @@ class Row:
     @classmethod
     def read(cls, row, *models_: type[models.Model]) -> list[models.Model]:
         """One instance per model, from consecutive slices of `row` (each model's `columns`, in order)."""
+        db = connections[DEFAULT_DB_ALIAS]
         instances, start = [], 0
         for model in models_:
-            converters = cls._converters.get((connection.vendor, model))
+            converters = cls._converters.get((db.vendor, model))
             if converters is None:
-                converters = cls._converters[(connection.vendor, model)] = []
+                converters = cls._converters[(db.vendor, model)] = []
                 for field in model._meta.concrete_fields:
                     column = field.get_col(model._meta.db_table)
-                    found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+                    found = db.ops.get_db_converters(column) + column.get_db_converters(db)
                     converters.append((column, found))
             values = list(row[start : start + len(converters)])
             for index, (column, found) in enumerate(converters):
                 for converter in found:
-                    values[index] = converter(values[index], column, connection)
-            instances.append(model.from_db(connection.alias, None, values))
+                    values[index] = converter(values[index], column, db)
+            instances.append(model.from_db(db.alias, None, values))
             start += len(converters)
         return instances
 

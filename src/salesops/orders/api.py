@@ -34,7 +34,7 @@ def visible(request: HttpRequest, model, pk: int | None):
     """The object with `pk` if the caller may see it, else None (the action names the field at fault)."""
     if pk is None:
         return None
-    return for_user(model.objects.all(), request.user).filter(pk=pk).first()
+    return next(iter(for_user(model.objects.all(), request.user).filter(pk=pk).order_by()[:1]), None)
 
 
 def owner_of(pk: int | None) -> User | None:
