@@ -166,9 +166,12 @@ def reserve_stock(lines: Iterable[StockLine], *, source: models.Model, actor) ->
     """Reserve every line or none: on any shortage, InsufficientStock lists all short lines and nothing changes."""
     lines = merged(lines)
     with transaction.atomic():
-        shortages = []
+        shortages, taken = [], []
         for line in lines:
-            if not locks.take_available(line.product.pk, line.warehouse.pk, line.quantity):
+            level = locks.take_available_reporting_safety(line.product.pk, line.warehouse.pk, line.quantity)
+            if level is not None:
+                taken.append((line, level))
+            else:
                 current = StockLevel.objects.filter(product_id=line.product.pk, warehouse_id=line.warehouse.pk).first()
                 shortages.append(
                     {
@@ -193,7 +196,18 @@ def reserve_stock(lines: Iterable[StockLine], *, source: models.Model, actor) ->
                 for line in lines
             ]
         )
-        check_safety(lines, available_change=-1, actor=actor)
+        # The levels as the UPDATEs left them, with their safety minimums: no statement of its own (check_safety).
+        for line, level in taken:
+            if level.safety_minimum is not None:
+                row = StockLevel(
+                    pk=level.pk,
+                    product=line.product,
+                    warehouse=line.warehouse,
+                    on_hand=level.on_hand,
+                    reserved=level.reserved,
+                )
+                row._state.adding = False
+                raise_if_crossed(row, level.safety_minimum, before_available=row.available + line.quantity, actor=actor)
         record_event("stock.reserved", source, actor=actor, data={"lines": lines_data(lines)})
 
 
