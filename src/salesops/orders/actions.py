@@ -21,7 +21,7 @@ from salesops.catalog.pricing import company_today, prices_for
 from salesops.core import clock, events
 from salesops.core.actions import refuse_unknown_fields
 from salesops.core.events import record_event, snapshot, to_json
-from salesops.core.instances import Row, as_stored, insert, save_fields, set_prefetched, set_related
+from salesops.core.instances import Row, as_stored, insert, save_fields, set_prefetched, set_related, with_related
 from salesops.core.scoping import for_user
 from salesops.customers.actions import may_assign_owner
 from salesops.customers.models import Customer
@@ -110,13 +110,13 @@ def clean_lines(raw_lines, errors: dict) -> list[CleanLine]:
 
 def check_customer(actor: User, customer, errors: dict) -> Customer | None:
     # Read afresh: terms and status are copied onto the order from the stored customer, not a stale instance.
-    # With its office and region, which the new document copies (and its answer shows). Unordered: one row matches,
-    # and the ORM takes longer to build `first()`'s ORDER BY than the database takes to run the statement.
-    if isinstance(customer, Customer):
-        visible = for_user(Customer.objects.filter(pk=customer.pk), actor).select_related("office", "region")
-        customer = next(iter(visible.order_by()[:1]), None)
-    else:
-        customer = None
+    # With its office and region, which the new document copies (and its answer shows).
+    visible = (
+        with_related(for_user(Customer.objects.filter(pk=customer.pk), actor), "office", "region")
+        if isinstance(customer, Customer)
+        else []
+    )
+    customer = visible[0] if visible else None
     if customer is None:
         errors["customer_id"] = [_("Choose one of your customers.")]
         return None
