@@ -10,8 +10,18 @@ from django.utils import timezone
 
 from salesops.accounts.models import OrgUnit
 from salesops.core import clock
-from salesops.core.instances import Row, as_stored, defer_save, insert, save_fields, set_prefetched, set_related
+from salesops.core.instances import (
+    Row,
+    as_stored,
+    defer_save,
+    insert,
+    save_fields,
+    set_prefetched,
+    set_related,
+    with_related,
+)
 from salesops.core.models import Event, EventDelivery, IdempotencyRecord
+from salesops.core.scoping import for_user
 from salesops.customers.models import Contact, Customer
 from salesops.inventory.models import Warehouse
 
@@ -120,3 +130,19 @@ def test_row_builds_the_instances_select_related_builds(org):
     ]  # decimals with their places, times with their zone
     assert field_values(customer.office) == field_values(fresh.office)
     assert not customer._state.adding
+
+
+def test_with_related_reads_what_select_related_reads_within_the_querysets_filters(org):
+    rep = org.a.user("sales_rep")
+    scoped = for_user(Customer.objects.filter(pk__in=[org.a.customer.pk, org.b.customer.pk]), rep)
+
+    found = with_related(scoped, "office", "region")
+
+    expected = list(scoped.select_related("office", "region"))
+    assert [field_values(customer) for customer in found] == [field_values(customer) for customer in expected]
+    assert [c.pk for c in found] == [org.a.customer.pk]  # the scope's filter holds: region b's customer is not read
+    with CaptureQueriesContext(connection) as captured:
+        assert (found[0].office.name, found[0].region.name) == (expected[0].office.name, expected[0].region.name)
+    assert captured.captured_queries == []
+    with pytest.raises(ValueError):
+        with_related(Customer.objects.all(), "group")  # may be null: not for this helper
