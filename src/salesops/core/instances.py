@@ -8,6 +8,7 @@ read, so that rendering it gives the same answer a later GET gives.
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
 
 from salesops.core import clock
@@ -242,7 +243,10 @@ def with_related(queryset: models.QuerySet, *related: str) -> list[models.Model]
             f"SELECT {', '.join(columns)} FROM {quote(model._meta.db_table)} t {' '.join(joins)} "
             f"WHERE t.{quote(model._meta.pk.column)} IN "
         )
-    keys_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        keys_sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # `none()` (a scope that shows nothing), `pk__in=[]`: as the ORM, read nothing
+        return []
     with db.cursor() as cursor:
         cursor.execute(f"{select}({keys_sql})", params)
         rows = cursor.fetchall()

@@ -146,3 +146,10 @@ def test_with_related_reads_what_select_related_reads_within_the_querysets_filte
     assert captured.captured_queries == []
     with pytest.raises(ValueError):
         with_related(Customer.objects.all(), "group")  # may be null: not for this helper
+
+
+def test_with_related_reads_nothing_of_an_empty_queryset(org):
+    supplier = org.a.user("supplier")  # sees no customer: the scope answers none()
+
+    assert with_related(for_user(Customer.objects.all(), supplier), "office") == []
+    assert with_related(Customer.objects.filter(pk__in=[]), "office", "region") == []

@@ -141,6 +141,15 @@ def test_a_key_without_the_orders_scope_is_refused(shop, client):
     assert reload(order).status == OrderStatus.DRAFT
 
 
+@pytest.mark.parametrize("role", ["dealer", "supplier", "warehouse"])
+def test_a_role_that_does_not_sell_is_refused_an_order_with_403(shop, client, role):
+    # Their scopes show no warehouse, product or customer (none()): the lookups read nothing, the action refuses.
+    headers = bearer(api_key_for(shop.org.a.user(role), ["orders:write"]))
+    response = post_json(client, "/api/v1/orders", body(shop), **headers)
+    assert response.status_code == 403, response.content
+    assert not SalesOrder.objects.exists()
+
+
 def test_patching_a_draft_with_an_unknown_product_is_422_not_500(shop, client):
     order = draft(shop)
     headers = bearer(api_key_for(shop.org.a.user("sales_rep"), ["orders:write"]))
