@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.functional import Promise
 
 from salesops.core.events import record_event
+from salesops.core.instances import defer_save, save_fields
 
 
 def apply_transition(
@@ -26,13 +27,18 @@ def apply_transition(
     changes: dict[str, Any] | None = None,
     shown: dict[str, Any] | None = None,
     data: dict | None = None,
+    save: bool = True,
 ) -> models.Model:
     """Move `subject` (a row locked by the caller) from its status to `to` if `table` allows it, set `changes`
     with it in one save, and record `<event>.<to>` with the old and new status (plus `shown`, JSON-safe values
     worth reading in the timeline) and the reason. Must run inside the caller's transaction.
 
     A move the table does not allow raises ValidationError on `status` with `refusal` % {before, after}
-    (status labels) and changes nothing."""
+    (status labels) and changes nothing.
+
+    With `save=False` the changed fields are left for the action's next `save_fields` of the subject (the next
+    transition's, usually): an action that moves a document twice (submitted, then confirmed) updates its row once.
+    The action must save before it ends."""
     before = subject.status
     if to not in table.get(before, frozenset()):
         labels = dict(subject._meta.get_field("status").flatchoices)
@@ -42,7 +48,7 @@ def apply_transition(
     subject.status = to
     for field, value in (changes or {}).items():
         setattr(subject, field, value)
-    subject.save(update_fields=["status", *(changes or {}), "updated_at"])
+    (save_fields if save else defer_save)(subject, ["status", *(changes or {}), "updated_at"])
     record_event(
         f"{event}.{to}",
         subject,

@@ -17,6 +17,7 @@ from salesops.core.api.exports import export_routes
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
 from salesops.core.exports import export_format
+from salesops.core.instances import with_related
 from salesops.core.scoping import for_user, get_for_user
 from salesops.customers.models import Customer
 from salesops.inventory.models import Warehouse
@@ -34,7 +35,8 @@ def visible(request: HttpRequest, model, pk: int | None):
     """The object with `pk` if the caller may see it, else None (the action names the field at fault)."""
     if pk is None:
         return None
-    return for_user(model.objects.all(), request.user).filter(pk=pk).first()
+    found = with_related(for_user(model.objects.filter(pk=pk), request.user))
+    return found[0] if found else None
 
 
 def owner_of(pk: int | None) -> User | None:
@@ -47,7 +49,8 @@ def owner_of(pk: int | None) -> User | None:
 
 
 def lines_of(request: HttpRequest, lines: list[OrderLineIn]) -> list[dict]:
-    products = for_user(Product.objects.all(), request.user).in_bulk([line.product_id for line in lines])
+    chosen = Product.objects.filter(pk__in={line.product_id for line in lines})
+    products = {product.pk: product for product in with_related(for_user(chosen, request.user))}
     return [
         {
             "product": products.get(line.product_id),

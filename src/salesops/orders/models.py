@@ -401,10 +401,12 @@ def transition(
     data: dict | None = None,
     held_by=None,
     also: dict | None = None,
+    save: bool = True,
 ) -> SalesOrder:
     """Move `order` (a row locked by the caller) to status `to` if the table allows it, save, and record
     `order.<to>` with the old and new status and the reason. `also` (field -> value) is set and saved with the
-    status, in the same UPDATE. Must run inside the caller's transaction."""
+    status, in the same UPDATE; `save=False` leaves the UPDATE to the action's next save (see `apply_transition`).
+    Must run inside the caller's transaction."""
     now = clock.now()
     held = to == OrderStatus.ON_HOLD
     changes = {"hold_reason": reason[:1000] if held else "", "held_by": held_by if held else None, **(also or {})}
@@ -423,6 +425,7 @@ def transition(
         changes=changes,
         shown={"hold_reason": changes["hold_reason"]} if changes["hold_reason"] else None,
         data=data,
+        save=save,
     )
 
 

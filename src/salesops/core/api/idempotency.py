@@ -17,6 +17,8 @@ from ninja import Status
 
 from salesops.core.api.errors import Conflict, field_error
 from salesops.core.api.rendering import renderer
+from salesops.core.events import all_or_nothing
+from salesops.core.instances import save_fields
 from salesops.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -72,7 +74,7 @@ def idempotent(handler):
             raise field_error(HEADER, "The key must be 1-255 characters.", status=400)
         principal = principal_of(request)
         fingerprint = request_fingerprint(request)
-        with transaction.atomic():
+        with transaction.atomic(), all_or_nothing():  # whatever escapes the handler rolls back, the key with it
             record = claim(principal, key, request, fingerprint)
             if record is None:
                 record = IdempotencyRecord.objects.get(principal=principal, key=key)
@@ -89,7 +91,7 @@ def idempotent(handler):
             record.response_status = result.status_code
             record.response_body = renderer.render(request, result.value, response_status=result.status_code)
             record.response_content_type = renderer.media_type
-            record.save(update_fields=["response_status", "response_body", "response_content_type"])
+            save_fields(record, ["response_status", "response_body", "response_content_type"])
         return stored_response(record)
 
     return wrapper
