@@ -17,6 +17,7 @@ urlpatterns = [
     path("stock/", include("salesops.inventory.urls")),
     path("orders/", include("salesops.orders.urls")),
     path("billing/", include("salesops.billing.urls")),
+    path("approvals/", include("salesops.approvals.urls")),
     path("imports/", include("salesops.core.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,257 @@
+"""Sales orders as an approval subject: what a policy's conditions can read about an order, and what
+happens to the order when its approval ends (see approvals/subjects.py).
+
+Conditions read `order` (its amounts, discounts, payment term, warehouse, lines), `customer` (incl. its custom
+fields as `customer.custom.<name>`) and `submitter` (role, discount limit, office and region codes).
+"""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from salesops.accounts.models import OrgUnit
+from salesops.approvals.context import custom_record, custom_values
+from salesops.approvals.subjects import Past, SubjectType, Summary, register_subject
+from salesops.catalog.models import DiscountLimit, ProductLine
+from salesops.core.models import CustomFieldDefinition
+from salesops.core.rules import types as t
+from salesops.customers.models import Customer
+from salesops.orders import actions as order_actions
+from salesops.orders.models import OrderLine, SalesOrder
+from salesops.orders.queries import ORDER_SUBJECT
+
+LINE = t.Record(
+    "line",
+    {
+        "position": t.INT,
+        "sku": t.STRING,
+        "product_line": t.STRING,
+        "quantity": t.DECIMAL,
+        "unit_price": t.DECIMAL,
+        "list_price": t.DECIMAL,
+        "discount_percent": t.DECIMAL,
+        "amount": t.DECIMAL,
+    },
+)
+
+
+def order_schema() -> t.Record:
+    return t.Record(
+        "context",
+        {
+            "order": t.Record(
+                "order",
+                {
+                    "number": t.STRING,
+                    "total": t.DECIMAL,
+                    "subtotal": t.DECIMAL,
+                    "discount_percent": t.DECIMAL,
+                    "discount_amount": t.DECIMAL,
+                    "tax_amount": t.DECIMAL,
+                    "payment_term": t.STRING,
+                    "warehouse": t.STRING,
+                    "max_line_discount_percent": t.DECIMAL,
+                    "lines": t.ListOf(LINE),
+                },
+            ),
+            "customer": customer_schema(),
+            "submitter": submitter_schema(),
+        },
+    )
+
+
+def customer_schema() -> t.Record:
+    return t.Record(
+        "customer",
+        {
+            "name": t.STRING,
+            "group": t.Nullable(t.STRING),
+            "region": t.Nullable(t.STRING),
+            "office": t.Nullable(t.STRING),
+            "payment_term": t.STRING,
+            "credit_status": t.STRING,
+            "credit_limit": t.DECIMAL,
+            "receivable_balance": t.DECIMAL,
+            "custom": custom_record(CustomFieldDefinition.objects.for_model(Customer)),
+        },
+    )
+
+
+def submitter_schema() -> t.Record:
+    return t.Record(
+        "user",
+        {
+            "username": t.STRING,
+            "role": t.STRING,
+            "discount_limit": t.DECIMAL,
+            "office": t.Nullable(t.STRING),
+            "region": t.Nullable(t.STRING),
+        },
+    )
+
+
+class ContextBuilder:
+    """Builds order contexts. What many orders share (custom field definitions, discount limits, product lines,
+    org units, submitters) is read once per builder, so a simulation over many orders does not read it per
+    order; live routing uses a new builder per submission, so it always reads the current values."""
+
+    def __init__(self):
+        self.definitions = CustomFieldDefinition.objects.for_model(Customer)
+        self.limits = dict(DiscountLimit.objects.values_list("role", "max_discount_percent"))
+        self.product_lines = dict(ProductLine.objects.values_list("pk", "code"))
+        self.units: dict[int, OrgUnit] = {}
+        self.submitters: dict[int, dict] = {}
+
+    def unit(self, unit_id: int | None) -> OrgUnit | None:
+        if unit_id is None:
+            return None
+        if unit_id not in self.units:
+            self.units[unit_id] = OrgUnit.objects.only("pk", "code", "kind", "path").get(pk=unit_id)
+        return self.units[unit_id]
+
+    def unit_code(self, unit_id: int | None) -> str | None:
+        unit = self.unit(unit_id)
+        return unit.code if unit is not None else None
+
+    def submitter(self, user) -> dict:
+        if user.pk not in self.submitters:
+            line = []
+            if user.org_unit_id:
+                ids = [int(part) for part in self.unit(user.org_unit_id).path.strip("/").split("/") if part]
+                missing = [pk for pk in ids if pk not in self.units]
+                self.units.update(OrgUnit.objects.only("pk", "code", "kind", "path").in_bulk(missing))
+                line = [self.units[pk] for pk in ids if pk in self.units]
+            kinds = {unit.kind: unit.code for unit in line}
+            self.submitters[user.pk] = {
+                "username": user.get_username(),
+                "role": user.role,
+                "discount_limit": self.limits.get(user.role, Decimal("0")),
+                "office": kinds.get(OrgUnit.Kind.OFFICE),
+                "region": kinds.get(OrgUnit.Kind.REGION),
+            }
+        return self.submitters[user.pk]
+
+    def customer(self, customer: Customer) -> dict:
+        return {
+            "name": customer.name,
+            "group": customer.group.code if customer.group_id else None,
+            "region": self.unit_code(customer.region_id),
+            "office": self.unit_code(customer.office_id),
+            "payment_term": customer.payment_term,
+            "credit_status": customer.credit_status,
+            "credit_limit": customer.credit_limit,
+            "receivable_balance": customer.receivable_balance,
+            "custom": custom_values(self.definitions, customer.custom_fields),
+        }
+
+    def order(self, order: SalesOrder, lines, submitter) -> dict:
+        line_values = [
+            {
+                "position": line.position,
+                "sku": line.product.sku,
+                "product_line": self.product_lines.get(line.product.line_id, ""),
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "list_price": line.product.list_price,
+                "discount_percent": line.discount_percent,
+                "amount": line.amount,
+            }
+            for line in lines
+        ]
+        return {
+            "order": {
+                "number": order.number,
+                "total": order.total,
+                "subtotal": order.subtotal,
+                "discount_percent": order.discount_percent,
+                "discount_amount": order.discount_amount,
+                "tax_amount": order.tax_amount,
+                "payment_term": order.payment_term,
+                "warehouse": order.warehouse.code,
+                "max_line_discount_percent": max((line["discount_percent"] for line in line_values), default=Decimal(0)),
+                "lines": line_values,
+            },
+            "customer": self.customer(order.customer),
+            "submitter": self.submitter(submitter),
+        }
+
+
+def order_context(order: SalesOrder, submitter) -> dict:
+    """The context of one order, as live routing reads it now (its lines from the order's prefetch cache when
+    the caller loaded them)."""
+    prefetched = getattr(order, "_prefetched_objects_cache", {}).get("lines")
+    lines = prefetched if prefetched is not None else order.lines.select_related("product")
+    lines = sorted(lines, key=lambda line: line.position)
+    return ContextBuilder().order(order, lines, submitter)
+
+
+def fingerprint(order: SalesOrder) -> str:
+    """What an approval of an order is about: customer, terms, warehouse, discount, total and every line's
+    product, quantity, price and discount. Changing any of them needs a new approval."""
+    lines = order.lines.order_by("position").values_list("product_id", "quantity", "unit_price", "discount_percent")
+    content = [
+        order.customer_id,
+        order.payment_term,
+        order.warehouse_id,
+        str(order.discount_percent),
+        str(order.total),
+        [[product, str(quantity.normalize()), str(price), str(discount)] for product, quantity, price, discount in lines],
+    ]
+    return hashlib.sha256(json.dumps(content).encode()).hexdigest()
+
+
+def summary(order: SalesOrder) -> Summary:
+    return Summary(
+        title=f"{order.number} · {order.customer.name}",
+        amount=order.total,
+        url=reverse("orders:detail", args=[order.pk]),
+        region_id=order.region_id,
+        lines=[
+            {"label": "customer", "value": order.customer.name},
+            {"label": "payment_term", "value": order.get_payment_term_display()},
+            {"label": "discount_percent", "value": str(order.discount_percent)},
+        ],
+    )
+
+
+def lock(pk: int) -> SalesOrder:
+    return (
+        SalesOrder.objects.select_for_update(of=("self",))
+        .select_related("customer", "warehouse", "owner", "office", "region")
+        .get(pk=pk)
+    )
+
+
+def history(start, end):
+    """Orders submitted in [start, end) with the context live routing would have built for them, oldest first."""
+    builder = ContextBuilder()
+    orders = (
+        SalesOrder.objects.filter(submitted_at__gte=start, submitted_at__lt=end, submitted_by__isnull=False)
+        .select_related("customer__group", "warehouse", "submitted_by")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("position")))
+        .order_by("submitted_at", "pk")
+    )
+    for order in orders.iterator(chunk_size=1000):
+        context = builder.order(order, list(order.lines.all()), order.submitted_by)
+        yield Past(order.pk, order.submitted_at, order.submitted_by, order.region_id, context)
+
+
+register_subject(
+    SubjectType(
+        key=ORDER_SUBJECT,
+        label=SalesOrder._meta.verbose_name,
+        model=SalesOrder,
+        schema=order_schema,
+        context=order_context,
+        fingerprint=fingerprint,
+        summary=summary,
+        lock=lock,
+        on_approved=order_actions.confirm_approved,
+        on_rejected=order_actions.reject_rejected,
+        on_returned=order_actions.return_to_draft,
+        history=history,
+    )
+)
