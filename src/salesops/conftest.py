@@ -1,5 +1,6 @@
 import pytest
 
+from salesops.core.calendars import forget_calendars
 from salesops.testing.org import build_org
 
 
@@ -32,6 +33,14 @@ def plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_calendar_cache():
+    # Calendar snapshots are cached per process; a calendar a test rolled back must not serve the next test.
+    forget_calendars()
+    yield
+    forget_calendars()
 
 
 @pytest.fixture

@@ -1,15 +1,17 @@
-"""Platform models every domain app builds on: the event outbox, custom fields, idempotency and job runs."""
+"""Platform models every domain app builds on: the event outbox, custom fields, idempotency, job runs and the
+working calendar."""
 
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from salesops.core import clock, customfields
+from salesops.core import clock, customfields, working_time
 
 # SQLite keeps decimals as binary floating point, so a CHECK that adds or subtracts columns can fail by a rounding
 # hair (0.3 - 0.1 < 0.2). Constraints that do arithmetic allow this much slack: less than a cent or a thousandth
@@ -309,3 +311,108 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+
+def default_weekdays() -> list[int]:
+    return list(working_time.DEFAULT_WEEKDAYS)
+
+
+def default_periods() -> list[dict[str, str]]:
+    return [dict(period) for period in working_time.DEFAULT_PERIODS]
+
+
+class WorkingCalendar(TimeStampedModel):
+    """When the company works: the clock that approval due times, process targets and SLAs run on.
+
+    Guarantees: `working_weekdays` are ISO weekday numbers (Monday 1 … Sunday 7), at least one, sorted;
+    `working_periods` are `[{"start": "09:00", "end": "12:00"}, ...]`, at least one, each starting before it ends,
+    in order and not overlapping, read on the wall clock of `time_zone` (a known IANA zone). Every save checks
+    them, whatever the write path. At most one calendar is the default (a database constraint); the actions keep
+    exactly one by moving the flag, never just clearing it. `version` goes up with every change to the calendar
+    or its days, so cached snapshots (`core/calendars.py`) know when they are stale.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=50, default=working_time.DEFAULT_TIME_ZONE)
+    working_weekdays = models.JSONField(
+        _("working weekdays"), default=default_weekdays, help_text=_("ISO weekday numbers: Monday 1 … Sunday 7.")
+    )
+    working_periods = models.JSONField(_("working periods"), default=default_periods)
+    is_default = models.BooleanField(_("default calendar"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_working_calendar"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        errors = self.data_errors()
+        if errors:
+            raise ValidationError(errors)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude)
+        errors = self.data_errors()
+        if errors:
+            raise ValidationError(errors)
+
+    def data_errors(self) -> dict[str, list[str]]:
+        """Problems with the zone, weekdays and periods, keyed by field (empty when they are valid)."""
+        errors: dict[str, list[str]] = {}
+        for name, check in (
+            ("time_zone", working_time.clean_time_zone),
+            ("working_weekdays", working_time.clean_weekdays),
+            ("working_periods", working_time.clean_periods),
+        ):
+            try:
+                setattr(self, name, check(getattr(self, name)))
+            except ValueError as exc:
+                errors[name] = [str(exc)]
+        return errors
+
+
+class CalendarDay(models.Model):
+    """A dated exception to a working calendar's weekday rule: a holiday (off, even on a working weekday) or a
+    workday (on, even on a weekend: the make-up working days, 调休上班, of the Chinese holiday schedule).
+
+    At most one per calendar and date (a database constraint), so a date is never both. `name` says why
+    ("春节", "春节调休").
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("holiday")
+        WORKDAY = "workday", _("make-up workday")
+
+    calendar = models.ForeignKey(
+        WorkingCalendar, verbose_name=_("working calendar"), on_delete=models.CASCADE, related_name="days"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["calendar", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="unique_calendar_day"),
+            models.CheckConstraint(condition=models.Q(kind__in=["holiday", "workday"]), name="calendar_day_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()} {self.name}".strip()
+
+    @property
+    def is_working(self) -> bool:
+        return self.kind == self.Kind.WORKDAY
