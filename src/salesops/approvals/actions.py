@@ -37,7 +37,7 @@ from salesops.approvals.models import (
 from salesops.approvals.routing import Route, cached_policy
 from salesops.approvals.subjects import SubjectType, key_for, subject_type
 from salesops.core import clock
-from salesops.core.events import record_event
+from salesops.core.events import record_event, to_json
 from salesops.core.transitions import apply_transition
 
 User = get_user_model()
@@ -67,21 +67,23 @@ def active_version(subject_key: str) -> PolicyVersion | None:
     )
 
 
-def plan_for(version: PolicyVersion, subject: SubjectType, context: dict) -> Route:
+def plan_for(version: PolicyVersion, subject: SubjectType, document, submitter) -> Route:
     compiled = cached_policy(version.pk, json.dumps(version.document, sort_keys=True), subject.key)
-    return compiled.route(context)
+    return compiled.route(subject.context(document, submitter, compiled.roots))
 
 
-def start_approval(document, *, submitter, actor) -> Started:
+def start_approval(document, *, submitter, actor, replaces_pending: bool = False) -> Started:
     """Route `document` (locked by the caller, inside the caller's transaction) through its subject type's
-    active policy. With no active policy, or no rule asking for approval, the answer is `approve`. A pending
-    request of the same document is cancelled first (a resubmission replaces it)."""
+    active policy. With no active policy, or no rule asking for approval, the answer is `approve`. With
+    `replaces_pending` (a document that may still have a pending request, e.g. released from a hold while it
+    waited), that request is cancelled first."""
     subject = subject_type(key_for(document))
-    cancel_open_requests(subject.key, document.pk, actor=actor, reason=_("The document was submitted again."))
+    if replaces_pending:
+        cancel_open_requests(subject.key, document.pk, actor=actor, reason=_("The document was submitted again."))
     version = active_version(subject.key)
     if version is None:
         return Started("approve")
-    plan = plan_for(version, subject, subject.context(document, submitter))
+    plan = plan_for(version, subject, document, submitter)
     if plan.outcome != "route":
         if plan.notify:
             notify_only(document, plan, submitter=submitter, actor=actor)
@@ -170,8 +172,9 @@ def activate_stage(request: ApprovalRequest, stage: int, *, actor) -> None:
                 request=request,
                 approver=assignee.approver,
                 on_behalf_of=assignee.on_behalf_of,
-                slot=index if step.mode == StepMode.SEQUENCE else 0,
-                is_required=step.mode != StepMode.ANY,
+                # Administrators standing in for a vacant post are alternatives: any one of them decides.
+                slot=index if step.mode == StepMode.SEQUENCE and not vacant else 0,
+                is_required=step.mode != StepMode.ANY and not vacant,
             )
             for index, assignee in enumerate(people)
         ]
@@ -180,7 +183,7 @@ def activate_stage(request: ApprovalRequest, stage: int, *, actor) -> None:
             "approval_step.started",
             step,
             actor=actor,
-            after={"status": step.status, "due_at": step.due_at},
+            after=to_json({"status": step.status, "due_at": step.due_at}),
             data={"request": request.pk, "vacant": vacant},
         )
         open_next_slot(step, actor=actor)
@@ -189,7 +192,11 @@ def activate_stage(request: ApprovalRequest, stage: int, *, actor) -> None:
 def open_next_slot(step: ApprovalStep, *, actor) -> bool:
     """Ask the tasks of the first slot that is not complete (waiting → pending, `approval_task.assigned`).
     Returns True when every slot is complete: the step is approved."""
-    tasks = list(step.tasks.exclude(status__in=(TaskStatus.TRANSFERRED, TaskStatus.CANCELLED)).order_by("slot", "pk"))
+    tasks = list(
+        step.tasks.filter(is_current=True)
+        .exclude(status__in=(TaskStatus.TRANSFERRED, TaskStatus.CANCELLED))
+        .order_by("slot", "pk")
+    )
     for slot in sorted({task.slot for task in tasks}):
         in_slot = [task for task in tasks if task.slot == slot]
         if slot_complete(in_slot):
@@ -297,13 +304,14 @@ def advance(request: ApprovalRequest, step: ApprovalStep, *, actor) -> None:
 
 
 def any_alternative_approved(step: ApprovalStep) -> bool:
-    return step.tasks.filter(is_required=False, status=TaskStatus.APPROVED).exists()
+    return step.tasks.filter(is_current=True, is_required=False, status=TaskStatus.APPROVED).exists()
 
 
 def cancel_alternatives(step: ApprovalStep, *, actor) -> None:
     """In a slot where one alternative approved (或签), the others are no longer needed."""
-    for slot in step.tasks.filter(is_required=False, status=TaskStatus.APPROVED).values_list("slot", flat=True):
-        for other in step.tasks.filter(slot=slot, is_required=False, status__in=OPEN_TASK_STATUSES):
+    current = step.tasks.filter(is_current=True, is_required=False)
+    for slot in current.filter(status=TaskStatus.APPROVED).values_list("slot", flat=True):
+        for other in current.filter(slot=slot, status__in=OPEN_TASK_STATUSES):
             close_task(other, TaskStatus.CANCELLED, actor=actor, comment="")
 
 
@@ -359,7 +367,9 @@ def send_back(task: ApprovalTask, *, actor, comment: str, to_step: ApprovalStep 
     comment = clean_comment(comment, required=True, message=_("Say what must change."))
     with transaction.atomic():
         request, task = locked_task(task, actor)
-        close_task(task, TaskStatus.RETURNED, actor=actor, comment=comment, data={"to_step": getattr(to_step, "pk", None)})
+        close_task(
+            task, TaskStatus.RETURNED, actor=actor, comment=comment, data={"to_step": getattr(to_step, "pk", None)}
+        )
         if to_step is None:
             task.step.status, task.step.decided_at = StepStatus.RETURNED, clock.now()
             task.step.save(update_fields=["status", "decided_at", "updated_at"])
@@ -371,13 +381,21 @@ def send_back(task: ApprovalTask, *, actor, comment: str, to_step: ApprovalStep 
 
 
 def restart_from(request: ApprovalRequest, stage: int, *, actor) -> None:
-    """Cancel the open tasks and reset every step from `stage` on, then start `stage` again."""
+    """Cancel the open tasks and reset every step from `stage` on, then start `stage` again. The earlier
+    round's decisions stay as history (`is_current` False) and no longer count."""
     ApprovalTask.objects.filter(request=request, step__stage__gte=stage, status__in=OPEN_TASK_STATUSES).update(
         status=TaskStatus.CANCELLED, updated_at=clock.now()
     )
+    ApprovalTask.objects.filter(request=request, step__stage__gte=stage).update(is_current=False)
     request.steps.filter(stage__gte=stage).update(
-        status=StepStatus.WAITING, started_at=None, due_at=None, decided_at=None, escalation_level=0,
-        escalated_at=None, reminded_at=None, updated_at=clock.now(),
+        status=StepStatus.WAITING,
+        started_at=None,
+        due_at=None,
+        decided_at=None,
+        escalation_level=0,
+        escalated_at=None,
+        reminded_at=None,
+        updated_at=clock.now(),
     )
     activate_stage(request, stage, actor=actor)
 
@@ -400,8 +418,13 @@ def transfer_task(task: ApprovalTask, *, actor, to, comment: str = "") -> Approv
             raise ValidationError({"to": [_("The task is already theirs.")]})
         close_task(task, TaskStatus.TRANSFERRED, actor=actor, comment=comment, data={"to": to.pk})
         new = ApprovalTask.objects.create(
-            step=task.step, request=request, approver=to, slot=task.slot, is_required=task.is_required,
-            origin=TaskOrigin.TRANSFER, added_by=actor,
+            step=task.step,
+            request=request,
+            approver=to,
+            slot=task.slot,
+            is_required=task.is_required,
+            origin=TaskOrigin.TRANSFER,
+            added_by=actor,
         )
         assign(new, actor=actor)
         return new
@@ -485,8 +508,13 @@ def reassign_task(task: ApprovalTask, *, actor, to, comment: str) -> ApprovalTas
         was_pending = task.status == TaskStatus.PENDING
         close_task(task, TaskStatus.TRANSFERRED, actor=actor, comment=comment, data={"to": to.pk, "reassigned": True})
         new = ApprovalTask.objects.create(
-            step=task.step, request=request, approver=to, slot=task.slot, is_required=task.is_required,
-            origin=TaskOrigin.REASSIGNED, added_by=actor,
+            step=task.step,
+            request=request,
+            approver=to,
+            slot=task.slot,
+            is_required=task.is_required,
+            origin=TaskOrigin.REASSIGNED,
+            added_by=actor,
             status=TaskStatus.WAITING,
         )
         if was_pending:

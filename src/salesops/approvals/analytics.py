@@ -36,9 +36,9 @@ def rate(breaches: int, total: int) -> float:
 def approval_analytics(requests, *, start, end, now=None) -> dict:
     """Analytics of the requests in `requests` (a scoped queryset) started in [start, end)."""
     now = now or clock.now()
-    answerable = ApprovalTask.objects.exclude(status__in=(TaskStatus.CANCELLED, TaskStatus.WAITING, TaskStatus.TRANSFERRED)).select_related(
-        "approver", "decided_by"
-    )
+    answerable = ApprovalTask.objects.exclude(
+        status__in=(TaskStatus.CANCELLED, TaskStatus.WAITING, TaskStatus.TRANSFERRED)
+    ).select_related("approver", "decided_by")
     steps = list(
         ApprovalStep.objects.filter(
             request__in=requests.filter(created_at__gte=start, created_at__lt=end), status__in=MEASURED
@@ -47,7 +47,11 @@ def approval_analytics(requests, *, start, end, now=None) -> dict:
         .prefetch_related(Prefetch("tasks", queryset=answerable, to_attr="answerable_tasks"))
     )
     by_step: dict[str, list[Decimal]] = defaultdict(list)
-    sla = {"region": defaultdict(lambda: [0, 0]), "step": defaultdict(lambda: [0, 0]), "approver": defaultdict(lambda: [0, 0])}
+    sla = {
+        "region": defaultdict(lambda: [0, 0]),
+        "step": defaultdict(lambda: [0, 0]),
+        "approver": defaultdict(lambda: [0, 0]),
+    }
     for step in steps:
         hours = step_hours(step, now)
         if hours is not None:
@@ -79,7 +83,10 @@ def approval_analytics(requests, *, start, end, now=None) -> dict:
         "slowest_steps": [row["step"] for row in times[:5]],
         "sla_breach": {
             kind: sorted(
-                ({"key": key, "steps": total, "breached": late, "rate": rate(late, total)} for key, (total, late) in rows.items()),
+                (
+                    {"key": key, "steps": total, "breached": late, "rate": rate(late, total)}
+                    for key, (total, late) in rows.items()
+                ),
                 key=lambda row: (-row["rate"], row["key"]),
             )
             for kind, rows in sla.items()

@@ -13,7 +13,14 @@ from salesops.accounts.auth import require_scope
 from salesops.accounts.scopes import PORTAL_ROLES
 from salesops.approvals import actions, delegation_actions, policy_actions, simulation
 from salesops.approvals.analytics import approval_analytics
-from salesops.approvals.models import ApprovalPolicy, ApprovalRequest, ApprovalStep, ApprovalTask, Delegation, PolicyVersion
+from salesops.approvals.models import (
+    ApprovalPolicy,
+    ApprovalRequest,
+    ApprovalStep,
+    ApprovalTask,
+    Delegation,
+    PolicyVersion,
+)
 from salesops.approvals.policy_document import validate_document
 from salesops.approvals.queries import inbox
 from salesops.approvals.schemas import (
@@ -37,11 +44,11 @@ from salesops.approvals.schemas import (
     WithdrawIn,
 )
 from salesops.approvals.subjects import subject_type
+from salesops.core import clock
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import Page, paginate
-from salesops.core import clock
 from salesops.core.scoping import for_user, get_for_user
 from salesops.core.timezones import day_start
 
@@ -88,7 +95,7 @@ def create_policy(request: HttpRequest, payload: PolicyIn):
     """Administrators. Until a version is activated, documents of the subject type are approved automatically."""
     require_scope(request, WRITE)
     policy = policy_actions.create_policy(subject_key=payload.subject_type, name=payload.name, actor=request.user)
-    return Status(201, policies().get(pk=policy.pk))
+    return Status(201, PolicyOut.from_orm(policies().get(pk=policy.pk)))
 
 
 @router.get("/approval-policies/{policy_id}", response={200: PolicyOut, **READ_ERRORS}, summary="Read a policy")
@@ -235,7 +242,7 @@ def create_delegation(request: HttpRequest, payload: DelegationIn):
         note=payload.note,
         actor=request.user,
     )
-    return Status(201, delegation)
+    return Status(201, DelegationOut.from_orm(delegation))
 
 
 @router.post(
@@ -341,7 +348,9 @@ def reassign(request: HttpRequest, request_id: int, payload: ReassignIn):
     task = approval.tasks.filter(pk=payload.task_id).first()
     if task is None:
         raise ValidationError({"task_id": ["Choose a task of this request."]})
-    actions.reassign_task(task, actor=request.user, to=person(payload.to_user_id, "to_user_id"), comment=payload.comment)
+    actions.reassign_task(
+        task, actor=request.user, to=person(payload.to_user_id, "to_user_id"), comment=payload.comment
+    )
     return request_out(request, request_id)
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from salesops.accounts.scopes import sees_everything
 from salesops.approvals.models import Delegation
 from salesops.core import clock
-from salesops.core.events import record_event
+from salesops.core.events import record_event, to_json
 
 MAX_DAYS = 366
 
@@ -50,7 +50,7 @@ def create_delegation(*, user, delegate, starts_on, ends_on, actor, note: str = 
             "delegation.created",
             delegation,
             actor=actor,
-            after={"user": user.pk, "delegate": delegate.pk, "starts_on": starts_on, "ends_on": ends_on},
+            after=to_json({"user": user.pk, "delegate": delegate.pk, "starts_on": starts_on, "ends_on": ends_on}),
         )
         return delegation
 

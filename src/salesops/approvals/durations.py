@@ -62,7 +62,9 @@ def decision_times(subject_key: str, since=None) -> DecisionTimes:
     )
     if since is not None:
         tasks = tasks.filter(decided_at__gte=since)
-    for approver_id, step_name, asked, decided in tasks.values_list("approver_id", "step__name", "activated_at", "decided_at"):
+    for approver_id, step_name, asked, decided in tasks.values_list(
+        "approver_id", "step__name", "activated_at", "decided_at"
+    ):
         hours = sla.working_hours_between(asked, decided)
         times.by_approver[approver_id].append(hours)
         times.by_step[step_name].append(hours)

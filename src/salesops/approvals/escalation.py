@@ -56,7 +56,9 @@ def remind_due_soon(now: datetime.datetime | None = None) -> int:
     """Remind the approvers of steps due within their reminder window; returns how many steps."""
     now = now or clock.now()
     reminded = 0
-    candidates = open_steps().filter(due_at__gt=now, reminded_at__isnull=True, definition__remind_before_hours__isnull=False)
+    candidates = open_steps().filter(
+        due_at__gt=now, reminded_at__isnull=True, definition__remind_before_hours__isnull=False
+    )
     for step_id, definition, due_at in candidates.values_list("pk", "definition", "due_at"):
         hours = definition.get("remind_before_hours")
         if not hours or sla.working_hours_between(now, due_at) > Decimal(str(hours)):
@@ -74,7 +76,8 @@ def remind_due_soon(now: datetime.datetime | None = None) -> int:
                     "request": step.request_id,
                     "title": step.request.title,
                     "recipients": [task.approver_id for task in pending_tasks(step)],
-                    "message": _("Due at %(due)s.") % {"due": timezone.localtime(due_at, company_zone()).strftime("%Y-%m-%d %H:%M")},
+                    "message": _("Due at %(due)s.")
+                    % {"due": timezone.localtime(due_at, company_zone()).strftime("%Y-%m-%d %H:%M")},
                 },
             )
             reminded += 1
@@ -85,8 +88,10 @@ def escalate_overdue(now: datetime.datetime | None = None) -> int:
     """Escalate every overdue step one level where its settings ask for it; returns how many escalations."""
     now = now or clock.now()
     escalated = 0
-    candidates = open_steps().filter(due_at__lte=now).filter(
-        Q(escalation_level=0) | Q(escalation_level=1, definition__auto_escalate=True)
+    candidates = (
+        open_steps()
+        .filter(due_at__lte=now)
+        .filter(Q(escalation_level=0) | Q(escalation_level=1, definition__auto_escalate=True))
     )
     for step_id in candidates.values_list("pk", flat=True):
         with transaction.atomic():
@@ -142,7 +147,12 @@ def escalate(step: ApprovalStep, now: datetime.datetime) -> int:
     record_event(
         "approval_step.escalated",
         step,
-        data={"request": step.request_id, "title": step.request.title, "level": 2, "recipients": moved,
-              "message": _("%(step)s moved to the next level.") % {"step": step.name}},
+        data={
+            "request": step.request_id,
+            "title": step.request.title,
+            "level": 2,
+            "recipients": moved,
+            "message": _("%(step)s moved to the next level.") % {"step": step.name},
+        },
     )
     return 1

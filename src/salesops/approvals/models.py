@@ -101,9 +101,7 @@ class PolicyVersion(TimeStampedModel):
         ordering = ["policy", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["policy", "number"], name="policy_version_number_unique"),
-            models.UniqueConstraint(
-                fields=["policy"], condition=Q(status="active"), name="policy_one_active_version"
-            ),
+            models.UniqueConstraint(fields=["policy"], condition=Q(status="active"), name="policy_one_active_version"),
         ]
 
     def __str__(self):
@@ -209,7 +207,9 @@ class ApprovalStep(TimeStampedModel):
     a step sent back to can be asked again and analytics can group by it. `key` names the step across requests
     (the rule and step names) for analytics and simulation."""
 
-    request = models.ForeignKey(ApprovalRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="steps")
+    request = models.ForeignKey(
+        ApprovalRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="steps"
+    )
     stage = models.PositiveSmallIntegerField(_("stage"))
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=100)
@@ -284,6 +284,9 @@ class ApprovalTask(TimeStampedModel):
         related_name="+",
     )
     slot = models.PositiveSmallIntegerField(_("slot"), default=0)
+    is_current = models.BooleanField(
+        _("current"), default=True, help_text=_("False for the tasks of a round that was sent back: kept as history.")
+    )
     is_required = models.BooleanField(_("required"), default=True)
     status = models.CharField(_("status"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.WAITING)
     origin = models.CharField(_("origin"), max_length=20, choices=TaskOrigin.choices, default=TaskOrigin.POLICY)

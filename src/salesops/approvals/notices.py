@@ -56,7 +56,9 @@ def build(event: Event) -> list[Notice]:
             "approval_request.returned": _("Sent back to you: %(title)s"),
         }
         body = (data or {}).get("reason", "")
-        return [Notice(request.submitter, titles[kind] % {"title": request.title}, body, request_url(request.pk), event)]
+        return [
+            Notice(request.submitter, titles[kind] % {"title": request.title}, body, request_url(request.pk), event)
+        ]
     if kind == "approval_request.created" and data.get("notify"):
         request = ApprovalRequest.objects.filter(pk=event.subject_id).first()
         if request is None:
@@ -76,5 +78,7 @@ def build(event: Event) -> list[Notice]:
             else _("Overdue approval: %(title)s")
         ) % {"title": data.get("title", "")}
         body = data.get("message", "")
-        return [Notice(person, title, body, request_url(request_id), event) for person in people(data.get("recipients", []))]
+        return [
+            Notice(person, title, body, request_url(request_id), event) for person in people(data.get("recipients", []))
+        ]
     return []

@@ -28,9 +28,7 @@ def problems_error(problems: list[Problem], prefix: str = "document") -> Validat
     fields: dict[str, list[str]] = {}
     for problem in problems:
         where = f" {_('(line %(line)s, column %(column)s)') % {'line': problem.line, 'column': problem.column}}"
-        fields.setdefault(f"{prefix}.{problem.field}", []).append(
-            problem.message + (where if problem.line else "")
-        )
+        fields.setdefault(f"{prefix}.{problem.field}", []).append(problem.message + (where if problem.line else ""))
     return ValidationError(fields)
 
 

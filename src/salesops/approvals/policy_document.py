@@ -101,8 +101,7 @@ def parse_document(raw) -> tuple[PolicyDocument | None, list[Problem]]:
         return PolicyDocument.model_validate(raw), []
     except ValidationError as exc:
         return None, [
-            Problem(".".join(str(part) for part in error["loc"]) or "document", error["msg"])
-            for error in exc.errors()
+            Problem(".".join(str(part) for part in error["loc"]) or "document", error["msg"]) for error in exc.errors()
         ]
 
 

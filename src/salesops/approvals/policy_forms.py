@@ -110,7 +110,9 @@ def with_errors(rows: dict, errors: dict[str, list[str]]) -> dict:
         if len(parts) >= 3 and parts[0] == "rules" and parts[1].isdigit() and int(parts[1]) < len(rows["rules"]):
             rule = rows["rules"][int(parts[1])]
             if parts[2] == "steps" and len(parts) >= 4 and parts[3].isdigit() and int(parts[3]) < len(rule["steps"]):
-                rule["steps"][int(parts[3])].setdefault("errors", []).extend(f"{'.'.join(parts[4:])}: {m}" for m in messages)
+                rule["steps"][int(parts[3])].setdefault("errors", []).extend(
+                    f"{'.'.join(parts[4:])}: {m}" for m in messages
+                )
             else:
                 rule.setdefault("errors", []).extend(f"{parts[2]}: {m}" for m in messages)
         else:

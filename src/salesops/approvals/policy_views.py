@@ -50,7 +50,9 @@ def policy_detail(request, policy_id: int):
             raise PermissionDenied
         if request.POST.get("activate"):
             try:
-                policy_actions.activate_version(get_object_or_404(PolicyVersion, pk=request.POST["activate"], policy=policy), actor=request.user)
+                policy_actions.activate_version(
+                    get_object_or_404(PolicyVersion, pk=request.POST["activate"], policy=policy), actor=request.user
+                )
                 messages.success(request, _("The new version is active."))
                 return redirect("approvals:policy", policy_id=policy.pk)
             except ValidationError as exc:
@@ -60,7 +62,9 @@ def policy_detail(request, policy_id: int):
             document, errors = document_from(request.POST)
             if not errors:
                 try:
-                    policy_actions.save_draft(policy, document=document, note=request.POST.get("note", ""), actor=request.user)
+                    policy_actions.save_draft(
+                        policy, document=document, note=request.POST.get("note", ""), actor=request.user
+                    )
                     messages.success(request, _("Draft saved. Simulate it, then activate it."))
                     return redirect("approvals:policy", policy_id=policy.pk)
                 except ValidationError as exc:
@@ -77,8 +81,16 @@ def policy_detail(request, policy_id: int):
             "editor": with_errors(rows_for(document), errors),
             "fields": fields,
             "may_edit": sees_everything(request.user),
-            "modes": (("any", _("any one (或签)")), ("all", _("all (会签)")), ("sequence", _("one after another (依次)"))),
-            "outcomes": (("route", _("ask for approval")), ("approve", _("approve, stop here")), ("reject", _("reject"))),
+            "modes": (
+                ("any", _("any one (或签)")),
+                ("all", _("all (会签)")),
+                ("sequence", _("one after another (依次)")),
+            ),
+            "outcomes": (
+                ("route", _("ask for approval")),
+                ("approve", _("approve, stop here")),
+                ("reject", _("reject")),
+            ),
         },
     )
 
@@ -109,8 +121,12 @@ def policy_simulate(request, policy_id: int):
     today = clock.today()
     end_day = parse_day(request.GET.get("end"), today)
     start_day = parse_day(request.GET.get("start"), end_day - datetime.timedelta(days=90))
-    version = policy.versions.filter(pk=request.GET.get("version")).first() if request.GET.get("version", "").isdigit() else None
-    draft, document = editing_document(policy)
+    version = (
+        policy.versions.filter(pk=request.GET.get("version")).first()
+        if request.GET.get("version", "").isdigit()
+        else None
+    )
+    draft, _document = editing_document(policy)
     version = version or draft or policy.active_version
     report = compared = None
     if version is not None and request.GET.get("run"):
@@ -118,16 +134,22 @@ def policy_simulate(request, policy_id: int):
         try:
             report = simulation.simulate(policy.subject_type, version.document, start=start, end=end)
             if policy.active_version and policy.active_version.pk != version.pk:
-                compared = simulation.simulate(policy.subject_type, policy.active_version.document, start=start, end=end)
+                compared = simulation.simulate(
+                    policy.subject_type, policy.active_version.document, start=start, end=end
+                )
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
     charts = {}
     if report:
-        charts["rules_chart"] = bar_chart([r["name"] for r in report["rules"]], [r["caught"] for r in report["rules"]], _("documents"))
+        charts["rules_chart"] = bar_chart(
+            [r["name"] for r in report["rules"]], [r["caught"] for r in report["rules"]], _("documents")
+        )
         top = report["load"][:15]
         charts["load_chart"] = bar_chart([r["name"] for r in top], [r["tasks"] for r in top], _("tasks"))
-        charts["steps_chart"] = bar_chart([s["key"] for s in report["steps"]], [s["expected_hours"] for s in report["steps"]], _("hours"))
+        charts["steps_chart"] = bar_chart(
+            [s["key"] for s in report["steps"]], [s["expected_hours"] for s in report["steps"]], _("hours")
+        )
     return render(
         request,
         "approvals/simulate.html",
@@ -165,7 +187,9 @@ def analytics_page(request):
             "start": start_day,
             "end": end_day,
             "steps_chart": bar_chart([s["step"] for s in steps], [s["median_hours"] for s in steps], _("median hours")),
-            "breach_chart": bar_chart([r["key"] for r in regions], [r["rate"] * 100 for r in regions], _("breach rate %")),
+            "breach_chart": bar_chart(
+                [r["key"] for r in regions], [r["rate"] * 100 for r in regions], _("breach rate %")
+            ),
         },
     )
 
@@ -177,4 +201,6 @@ def check_condition(request, policy_id: int):
     policy = get_object_or_404(ApprovalPolicy, pk=policy_id)
     source = next((value for key, value in request.POST.items() if key.endswith("-condition")), "")
     problems = rules.validate_rule(source, subject_type(policy.subject_type).schema()) if source.strip() else []
-    return render(request, "approvals/policy.html#condition-check", {"problems": problems, "checked": bool(source.strip())})
+    return render(
+        request, "approvals/policy.html#condition-check", {"problems": problems, "checked": bool(source.strip())}
+    )

@@ -13,9 +13,9 @@ from salesops.core.scoping import scope_for
 def delegators_of(user) -> QuerySet:
     """Ids of the people `user` stands in for today."""
     today = clock.today()
-    return Delegation.objects.filter(
-        delegate=user, is_active=True, starts_on__lte=today, ends_on__gte=today
-    ).values("user_id")
+    return Delegation.objects.filter(delegate=user, is_active=True, starts_on__lte=today, ends_on__gte=today).values(
+        "user_id"
+    )
 
 
 def involving(user) -> Q:

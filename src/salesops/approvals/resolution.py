@@ -88,9 +88,7 @@ def people_with_role(role: str, units: list[OrgUnit]) -> list:
 def active_delegations(users, on: datetime.date) -> dict[int, object]:
     """user id -> delegate, for the users who have delegated on `on` (the latest delegation wins)."""
     rows = (
-        Delegation.objects.filter(
-            Q(user__in=users) & Q(is_active=True) & Q(starts_on__lte=on) & Q(ends_on__gte=on)
-        )
+        Delegation.objects.filter(Q(user__in=users) & Q(is_active=True) & Q(starts_on__lte=on) & Q(ends_on__gte=on))
         .select_related("delegate")
         .order_by("starts_on", "pk")
     )

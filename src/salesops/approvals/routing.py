@@ -58,13 +58,24 @@ class Route:
 
 @dataclass
 class CompiledPolicy:
-    """A policy document with its conditions compiled once."""
+    """A policy document with its conditions compiled once. `roots` are the context's top-level names the
+    conditions read (`order`, `customer`...), so a subject type builds only those."""
 
     document: PolicyDocument
     conditions: list = field(default_factory=list)
 
     def route(self, context: dict) -> Route:
         return route(self, context)
+
+    @property
+    def roots(self) -> frozenset[str]:
+        return frozenset(path.split(".")[0].split("[")[0] for condition in self.conditions for path in condition.fields)
+
+
+# A condition that cannot be computed for a document (a division by zero, data of another type than declared)
+# never lets the document through: its rule counts as matched when it asks for approval, and administrators
+# are asked when it would have approved or rejected.
+ERROR_APPROVERS = (("role", "admin"),)
 
 
 def compile_policy(document: PolicyDocument, schema: t.Record) -> CompiledPolicy:
@@ -99,6 +110,20 @@ def planned(rule: RuleSpec, step: StepSpec, stage: int) -> PlannedStep:
     )
 
 
+def error_step(rule: RuleSpec, stage: int) -> PlannedStep:
+    return PlannedStep(
+        stage=stage,
+        name=rule.name,
+        key=f"{rule.name} / error",
+        mode="any",
+        approvers=ERROR_APPROVERS,
+        due_hours=None,
+        remind_before_hours=None,
+        escalate=True,
+        auto_escalate=False,
+    )
+
+
 def route(policy: CompiledPolicy, context: dict) -> Route:
     """Read the rules in order against `context` (see policy_document's docstring for the semantics). Steps
     that ask the same people in the same way as a step already in the chain are asked once (the earlier one
@@ -108,9 +133,17 @@ def route(policy: CompiledPolicy, context: dict) -> Route:
     matched: list[dict] = []
     stage = -1
     for rule, condition in zip(policy.document.rules, policy.conditions, strict=True):
-        if not condition.evaluate(context):
-            continue
-        matched.append({"name": rule.name, "outcome": rule.outcome, "message": rule.message})
+        try:
+            if not condition.evaluate(context):
+                continue
+        except rules.RuleEvaluationError as exc:
+            matched.append({"name": rule.name, "outcome": "error", "message": str(exc)})
+            if rule.outcome != "route":
+                stage += 1
+                steps.append(error_step(rule, stage))
+                continue
+        else:
+            matched.append({"name": rule.name, "outcome": rule.outcome, "message": rule.message})
         if rule.outcome == "reject":
             return Route("reject", matched=tuple(matched), message=rule.message)
         if rule.outcome == "approve":

@@ -43,7 +43,7 @@ class PolicyIn(Schema):
 
 
 class DraftIn(Schema):
-    document: dict[str, Any] = Field(description="The rules: {\"rules\": [...], \"total_due_hours\": ...}.")
+    document: dict[str, Any] = Field(description='The rules: {"rules": [...], "total_due_hours": ...}.')
     note: Text = Field("", max_length=500)
 
 
@@ -138,7 +138,9 @@ class RequestFilters(ListParams):
 class DecisionIn(Schema):
     decision: Literal["approve", "reject", "send_back", "transfer", "add_approver"]
     comment: Text = Field("", max_length=1000, description="Required to reject and to send back.")
-    to_step_id: int | None = Field(None, ge=1, le=MAX_ID, description="send_back: an earlier step (else: the submitter).")
+    to_step_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="send_back: an earlier step (else: the submitter)."
+    )
     user_id: int | None = Field(None, ge=1, le=MAX_ID, description="transfer / add_approver: who.")
     where: Literal["before", "after", "alongside"] | None = Field(None, description="add_approver: where.")
 
@@ -172,7 +174,9 @@ class DelegationOut(Schema):
 
 
 class SimulateIn(Schema):
-    document: dict[str, Any] | None = Field(None, description="Rules to simulate; default: the draft, else the active version.")
+    document: dict[str, Any] | None = Field(
+        None, description="Rules to simulate; default: the draft, else the active version."
+    )
     version_id: int | None = Field(None, ge=1, le=MAX_ID, description="Simulate this version of the policy instead.")
     start: datetime.date = Field(description="First day of the period (company time).")
     end: datetime.date = Field(description="Last day of the period, included.")

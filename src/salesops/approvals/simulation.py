@@ -10,6 +10,7 @@ policy puts on the people it names.
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from salesops.approvals.durations import decision_times, median, percentile
 from salesops.approvals.policy_actions import problems_error
 from salesops.approvals.policy_document import validate_document
 from salesops.approvals.routing import Route, compile_policy
-from salesops.approvals.subjects import subject_type
+from salesops.approvals.subjects import Past, subject_type
 
 User = get_user_model()
 MAX_DAYS = 800
@@ -63,9 +64,9 @@ def clean_period(start, end) -> tuple[datetime.datetime, datetime.datetime]:
     return start, end
 
 
-def simulate(subject_key: str, document: dict, *, start, end) -> dict:
-    """What `document` (a policy's rules) would have done to the documents of `subject_key` submitted in
-    [start, end). Raises ValidationError for an invalid document or period. Reads only."""
+def replay(subject_key: str, document: dict, *, start, end) -> Iterator[tuple[Past, Route]]:
+    """Each document of `subject_key` submitted in [start, end) with the route `document` (a policy's rules)
+    gives it. Raises ValidationError for an invalid document or period. Reads only."""
     start, end = clean_period(start, end)
     subject = subject_type(subject_key)
     schema = subject.schema()
@@ -73,12 +74,19 @@ def simulate(subject_key: str, document: dict, *, start, end) -> dict:
     if problems:
         raise problems_error(problems)
     policy = compile_policy(parsed, schema)
+    for past in subject.history(start, end):
+        yield past, policy.route(past.context)
+
+
+def simulate(subject_key: str, document: dict, *, start, end) -> dict:
+    """What `document` (a policy's rules) would have done to the documents of `subject_key` submitted in
+    [start, end): see the module's docstring. Raises ValidationError for an invalid document or period."""
+    routes = replay(subject_key, document, start=start, end=end)
     times = decision_times(subject_key)
     report = Report()
     people: dict[tuple, list[int]] = {}
-    for past in subject.history(start, end):
+    for past, route in routes:
         report.documents += 1
-        route = policy.route(past.context)
         report.outcomes[route.outcome] += 1
         for matched in route.matched:
             report.rules[matched["name"]] += 1
@@ -112,7 +120,8 @@ def as_dict(report: Report) -> dict:
         "documents": report.documents,
         "outcomes": {outcome: report.outcomes.get(outcome, 0) for outcome in ("approve", "route", "reject")},
         "rules": [
-            {"name": name, "caught": count, "share": round(count / total, 4)} for name, count in report.rules.most_common()
+            {"name": name, "caught": count, "share": round(count / total, 4)}
+            for name, count in report.rules.most_common()
         ],
         "chains": [{"chain": chain, "documents": count} for chain, count in report.chains.most_common()],
         "load": [

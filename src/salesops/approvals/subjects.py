@@ -31,7 +31,8 @@ class SubjectType:
     """How the engine reads and answers one kind of document.
 
     - `schema()`: the rule language's root record for this subject (its fields, lines, customer, submitter);
-    - `context(document, submitter)`: the values of that schema for one document;
+    - `context(document, submitter, roots)`: the values of that schema for one document (at least the
+      top-level names in `roots`, the ones the policy's conditions read);
     - `fingerprint(document)`: a digest of what an approval is about (amounts, lines, discounts); an approval
       only stands while the document's fingerprint is unchanged;
     - `summary(document)`; `lock(pk)`: the document, locked for update;
@@ -46,7 +47,7 @@ class SubjectType:
     label: Any
     model: type[models.Model]
     schema: Callable[[], t.Record]
-    context: Callable[[Any, Any], dict]
+    context: Callable[[Any, Any, frozenset[str]], dict]
     fingerprint: Callable[[Any], str]
     summary: Callable[[Any], Summary]
     lock: Callable[[int], Any]

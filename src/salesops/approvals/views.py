@@ -85,7 +85,9 @@ def request_page(request, request_id: int):
     earlier_steps = []
     if my_task is not None:
         earlier_steps = [
-            step for step in approval.steps.all() if step.stage < my_task.step.stage and step.status == StepStatus.APPROVED
+            step
+            for step in approval.steps.all()
+            if step.stage < my_task.step.stage and step.status == StepStatus.APPROVED
         ]
     return render(
         request,
@@ -95,9 +97,13 @@ def request_page(request, request_id: int):
             "my_task": my_task,
             "earlier_steps": earlier_steps,
             "people": staff_choices(exclude=[approval.submitter_id, request.user.pk]),
-            "may_withdraw": approval.is_pending and approval.submitter_id == request.user.pk and not approval.has_decisions,
+            "may_withdraw": approval.is_pending
+            and approval.submitter_id == request.user.pk
+            and not approval.has_decisions,
             "may_reassign": approval.is_pending and request.user.is_admin_role,
-            "open_tasks": [t for s in approval.steps.all() for t in s.tasks.all() if t.status in ("waiting", "pending")],
+            "open_tasks": [
+                t for s in approval.steps.all() for t in s.tasks.all() if t.status in ("waiting", "pending")
+            ],
             "timeline": request_timeline(approval),
         },
     )

@@ -401,8 +401,9 @@ def credit_problem(order: SalesOrder, *, locked_customer: Customer | None = None
 
 
 def order_lines(order: SalesOrder) -> list[OrderLine]:
-    """The order's lines with their products, in position order."""
-    return list(order.lines.select_related("product").order_by("position"))
+    """The order's lines with their products (and product lines, which approval conditions read), in position
+    order."""
+    return list(order.lines.select_related("product__line").order_by("position"))
 
 
 def stock_lines(order: SalesOrder, lines: list[OrderLine] | None = None) -> list[StockLine]:
@@ -495,7 +496,7 @@ def decision_task(order: SalesOrder, actor: User):
     """The actor's approval task waiting on this order, or why there is none."""
     task = pending_task_for(order, actor)
     if task is None:
-        if not order.is_waiting_for_approval:
+        if not SalesOrder.objects.get(pk=order.pk).is_waiting_for_approval:
             raise ValidationError({"status": [_("This order is not waiting for approval.")]})
         raise PermissionDenied(_("This order is not waiting for your approval."))
     return task
@@ -510,6 +511,7 @@ def approve_order(order: SalesOrder, *, actor: User, comment: str = "") -> Sales
 
 def reject_order(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
     """The actor rejects the order's approval (驳回), with a comment: the order is rejected (`reject_rejected`)."""
+    comment = approvals.clean_comment(comment, required=True, message=_("Say why the order is rejected."))
     approvals.reject_task(decision_task(order, actor), actor=actor, comment=comment)
     return SalesOrder.objects.get(pk=order.pk)
 
@@ -604,8 +606,8 @@ def hold_order(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
 
 def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
     """Release a held order by running the checks again: the credit check, then the approval policy (unless
-    an approval of this very content stands), then the stock reservation. If credit or stock still fall short, nothing changes and
-    the answer says why."""
+    an approval of this very content stands), then the stock reservation. If credit or stock still fall short,
+    nothing changes and the answer says why."""
     if not may_hold(actor):
         raise PermissionDenied(_("Your role may not release orders."))
     comment = clean_comment(comment, required=False)
@@ -622,7 +624,7 @@ def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> Sales
         # An order confirmed before its hold passed its approval then; otherwise its approval must stand (given
         # for exactly this content), or the policy is asked again.
         if locked.confirmed_at is None and not approval_stands(locked):
-            started = approvals.start_approval(locked, submitter=submitter, actor=actor)
+            started = approvals.start_approval(locked, submitter=submitter, actor=actor, replaces_pending=True)
             if started.outcome != "approve":
                 transition(locked, OrderStatus.SUBMITTED, actor=actor, reason=comment)
                 return apply_routing(locked, started, actor=actor)

@@ -9,13 +9,14 @@ import hashlib
 import json
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Subquery
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from salesops.accounts.models import OrgUnit
 from salesops.approvals.context import custom_record, custom_values
 from salesops.approvals.subjects import Past, SubjectType, Summary, register_subject
-from salesops.catalog.models import DiscountLimit, ProductLine
+from salesops.catalog.models import DiscountLimit
 from salesops.core.models import CustomFieldDefinition
 from salesops.core.rules import types as t
 from salesops.customers.models import Customer
@@ -99,11 +100,16 @@ class ContextBuilder:
     order; live routing uses a new builder per submission, so it always reads the current values."""
 
     def __init__(self):
-        self.definitions = CustomFieldDefinition.objects.for_model(Customer)
-        self.limits = dict(DiscountLimit.objects.values_list("role", "max_discount_percent"))
-        self.product_lines = dict(ProductLine.objects.values_list("pk", "code"))
         self.units: dict[int, OrgUnit] = {}
         self.submitters: dict[int, dict] = {}
+
+    @cached_property
+    def definitions(self) -> list:
+        return CustomFieldDefinition.objects.for_model(Customer)
+
+    @cached_property
+    def limits(self) -> dict:
+        return dict(DiscountLimit.objects.values_list("role", "max_discount_percent"))
 
     def unit(self, unit_id: int | None) -> OrgUnit | None:
         if unit_id is None:
@@ -116,15 +122,20 @@ class ContextBuilder:
         unit = self.unit(unit_id)
         return unit.code if unit is not None else None
 
+    def line_of(self, unit_id: int) -> list[OrgUnit]:
+        """The unit and every unit above it, in one statement (the units whose path starts the unit's path)."""
+        own_path = OrgUnit.objects.filter(pk=unit_id).values("path")[:1]
+        units = list(
+            OrgUnit.objects.annotate(own_path=Subquery(own_path))
+            .filter(own_path__startswith=F("path"))
+            .only("pk", "code", "kind", "path")
+        )
+        self.units.update((unit.pk, unit) for unit in units)
+        return units
+
     def submitter(self, user) -> dict:
         if user.pk not in self.submitters:
-            line = []
-            if user.org_unit_id:
-                ids = [int(part) for part in self.unit(user.org_unit_id).path.strip("/").split("/") if part]
-                missing = [pk for pk in ids if pk not in self.units]
-                self.units.update(OrgUnit.objects.only("pk", "code", "kind", "path").in_bulk(missing))
-                line = [self.units[pk] for pk in ids if pk in self.units]
-            kinds = {unit.kind: unit.code for unit in line}
+            kinds = {unit.kind: unit.code for unit in self.line_of(user.org_unit_id)} if user.org_unit_id else {}
             self.submitters[user.pk] = {
                 "username": user.get_username(),
                 "role": user.role,
@@ -147,12 +158,23 @@ class ContextBuilder:
             "custom": custom_values(self.definitions, customer.custom_fields),
         }
 
-    def order(self, order: SalesOrder, lines, submitter) -> dict:
+    def context(self, order: SalesOrder, lines, submitter, roots=frozenset({"order", "customer", "submitter"})) -> dict:
+        """The sections of the context named in `roots`."""
+        context = {}
+        if "order" in roots:
+            context["order"] = self.order(order, lines)
+        if "customer" in roots:
+            context["customer"] = self.customer(order.customer)
+        if "submitter" in roots:
+            context["submitter"] = self.submitter(submitter)
+        return context
+
+    def order(self, order: SalesOrder, lines) -> dict:
         line_values = [
             {
                 "position": line.position,
                 "sku": line.product.sku,
-                "product_line": self.product_lines.get(line.product.line_id, ""),
+                "product_line": line.product.line.code if line.product.line_id else "",
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
                 "list_price": line.product.list_price,
@@ -162,30 +184,26 @@ class ContextBuilder:
             for line in lines
         ]
         return {
-            "order": {
-                "number": order.number,
-                "total": order.total,
-                "subtotal": order.subtotal,
-                "discount_percent": order.discount_percent,
-                "discount_amount": order.discount_amount,
-                "tax_amount": order.tax_amount,
-                "payment_term": order.payment_term,
-                "warehouse": order.warehouse.code,
-                "max_line_discount_percent": max((line["discount_percent"] for line in line_values), default=Decimal(0)),
-                "lines": line_values,
-            },
-            "customer": self.customer(order.customer),
-            "submitter": self.submitter(submitter),
+            "number": order.number,
+            "total": order.total,
+            "subtotal": order.subtotal,
+            "discount_percent": order.discount_percent,
+            "discount_amount": order.discount_amount,
+            "tax_amount": order.tax_amount,
+            "payment_term": order.payment_term,
+            "warehouse": order.warehouse.code,
+            "max_line_discount_percent": max((line["discount_percent"] for line in line_values), default=Decimal(0)),
+            "lines": line_values,
         }
 
 
-def order_context(order: SalesOrder, submitter) -> dict:
-    """The context of one order, as live routing reads it now (its lines from the order's prefetch cache when
-    the caller loaded them)."""
+def order_context(order: SalesOrder, submitter, roots=frozenset({"order", "customer", "submitter"})) -> dict:
+    """The context of one order as live routing reads it now (the sections in `roots`; its lines from the
+    order's prefetch cache when the caller loaded them)."""
     prefetched = getattr(order, "_prefetched_objects_cache", {}).get("lines")
-    lines = prefetched if prefetched is not None else order.lines.select_related("product")
+    lines = prefetched if prefetched is not None else order.lines.select_related("product__line")
     lines = sorted(lines, key=lambda line: line.position)
-    return ContextBuilder().order(order, lines, submitter)
+    return ContextBuilder().context(order, lines, submitter, roots)
 
 
 def fingerprint(order: SalesOrder) -> str:
@@ -198,7 +216,10 @@ def fingerprint(order: SalesOrder) -> str:
         order.warehouse_id,
         str(order.discount_percent),
         str(order.total),
-        [[product, str(quantity.normalize()), str(price), str(discount)] for product, quantity, price, discount in lines],
+        [
+            [product, str(quantity.normalize()), str(price), str(discount)]
+            for product, quantity, price, discount in lines
+        ],
     ]
     return hashlib.sha256(json.dumps(content).encode()).hexdigest()
 
@@ -231,11 +252,13 @@ def history(start, end):
     orders = (
         SalesOrder.objects.filter(submitted_at__gte=start, submitted_at__lt=end, submitted_by__isnull=False)
         .select_related("customer__group", "warehouse", "submitted_by")
-        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.select_related("product").order_by("position")))
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.select_related("product__line").order_by("position"))
+        )
         .order_by("submitted_at", "pk")
     )
     for order in orders.iterator(chunk_size=1000):
-        context = builder.order(order, list(order.lines.all()), order.submitted_by)
+        context = builder.context(order, list(order.lines.all()), order.submitted_by)
         yield Past(order.pk, order.submitted_at, order.submitted_by, order.region_id, context)
 
 

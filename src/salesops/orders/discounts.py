@@ -7,7 +7,6 @@ Quotes refuse to be sent with such discounts; orders route them to approval thro
 from django.utils.translation import gettext as _
 
 
-
 def discount_problems(lines, document_discount, limit) -> dict[str, str]:
     """Discounts above `limit` (percent): `lines.<n>.discount_percent` for each line (by position) and
     `discount_percent` for the document's own discount, each with why. Orders and quotes share this rule."""

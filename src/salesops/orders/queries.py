@@ -53,17 +53,13 @@ def orders_for_user(
 
 
 def visible_orders(user: User) -> QuerySet:
-    return for_user(
-        SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse"), user
-    )
+    return for_user(SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse"), user)
 
 
 def waiting_for_approval(user: User) -> QuerySet:
     """Orders waiting for the user's decision now (their own approval tasks, and those of people they stand
     in for)."""
-    return visible_orders(user).filter(
-        status=OrderStatus.SUBMITTED, pk__in=subjects_awaiting(user, ORDER_SUBJECT)
-    )
+    return visible_orders(user).filter(status=OrderStatus.SUBMITTED, pk__in=subjects_awaiting(user, ORDER_SUBJECT))
 
 
 def may_sell(user: User) -> bool:

@@ -67,7 +67,9 @@ def request_of(order) -> ApprovalRequest:
 
 def pending(request) -> list[tuple[str, str]]:
     """(step name, approver username) of the tasks waiting for a decision, in chain order."""
-    tasks = ApprovalTask.objects.filter(request=request, status=TaskStatus.PENDING).order_by("step__position", "slot", "pk")
+    tasks = ApprovalTask.objects.filter(request=request, status=TaskStatus.PENDING).order_by(
+        "step__position", "slot", "pk"
+    )
     return [(task.step.name, task.approver.username) for task in tasks]
 
 

@@ -34,10 +34,16 @@ def test_validate_reports_every_problem_with_its_position(client, org, orders_po
             {"name": "syntax", "condition": "order.total >", "steps": [{"name": "s", "approvers": [MANAGER]}]},
             {"name": "field", "condition": "order.totl > 5", "steps": [{"name": "s", "approvers": [MANAGER]}]},
             {"name": "type", "condition": "order.total > 'big'", "steps": [{"name": "s", "approvers": [MANAGER]}]},
-            {"name": "nobody", "condition": "true", "steps": [{"name": "s", "approvers": [{"kind": "role", "value": "pope"}]}]},
+            {
+                "name": "nobody",
+                "condition": "true",
+                "steps": [{"name": "s", "approvers": [{"kind": "role", "value": "pope"}]}],
+            },
         ]
     }
-    response = post_json(client, f"/api/v1/approval-policies/{orders_policy.pk}/validate", {"document": document}, **as_user(org.admin))
+    response = post_json(
+        client, f"/api/v1/approval-policies/{orders_policy.pk}/validate", {"document": document}, **as_user(org.admin)
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["valid"] is False
@@ -54,7 +60,9 @@ def test_validate_reports_every_problem_with_its_position(client, org, orders_po
 def test_an_invalid_draft_is_refused_and_changes_nothing(client, org, orders_policy):
     before = list(PolicyVersion.objects.values_list("pk", "number", "status"))
     bad = {"rules": [{"name": "x", "condition": "order.total > ", "steps": [{"name": "s", "approvers": [MANAGER]}]}]}
-    response = put_json(client, f"/api/v1/approval-policies/{orders_policy.pk}/draft", {"document": bad}, **as_user(org.admin))
+    response = put_json(
+        client, f"/api/v1/approval-policies/{orders_policy.pk}/draft", {"document": bad}, **as_user(org.admin)
+    )
     assert response.status_code == 422
     assert "document.rules.0.condition" in response.json()["error"]["fields"]
     assert list(PolicyVersion.objects.values_list("pk", "number", "status")) == before
@@ -64,12 +72,19 @@ def test_draft_then_activate_and_requests_keep_their_version(client, shop, order
     org = shop.org
     headers = as_user(org.admin)
     good = {"rules": [rule("All", "order.total > 0", step("Manager", MANAGER))]}
-    response = put_json(client, f"/api/v1/approval-policies/{orders_policy.pk}/draft", {"document": good, "note": "v2"}, **headers)
+    response = put_json(
+        client, f"/api/v1/approval-policies/{orders_policy.pk}/draft", {"document": good, "note": "v2"}, **headers
+    )
     assert response.status_code == 200, response.content
     draft = response.json()
     assert (draft["status"], draft["number"]) == ("draft", 2)
     rep_headers = as_user(org.a.user("sales_rep"))
-    assert put_json(client, f"/api/v1/approval-policies/{orders_policy.pk}/draft", {"document": good}, **rep_headers).status_code == 403
+    assert (
+        put_json(
+            client, f"/api/v1/approval-policies/{orders_policy.pk}/draft", {"document": good}, **rep_headers
+        ).status_code
+        == 403
+    )
     assert post_json(client, f"/api/v1/policy-versions/{draft['id']}/activate", {}, **rep_headers).status_code == 403
     old_version = orders_policy.active_version_id
     waiting = submit(shop, quantity="5000")  # routed by version 1 (large order)
@@ -97,7 +112,9 @@ def test_requests_are_listed_to_their_submitter_and_approvers_only(client, shop)
     ):
         listed = client.get("/api/v1/approval-requests", **as_user(user)).json()["results"]
         assert ([r["id"] for r in listed] == [request.pk]) is seen, user
-        assert client.get(f"/api/v1/approval-requests/{request.pk}", **as_user(user)).status_code == (200 if seen else 404)
+        assert client.get(f"/api/v1/approval-requests/{request.pk}", **as_user(user)).status_code == (
+            200 if seen else 404
+        )
     awaiting = client.get("/api/v1/approval-requests?awaiting_me=true", **as_user(org.a.user("sales_rep"))).json()
     assert awaiting["count"] == 0
 
@@ -129,12 +146,19 @@ def test_withdraw_and_reassign_through_the_api(client, shop):
     org = shop.org
     use_policy(org.admin, rule("All", "order.total > 0", step("Manager", MANAGER)))
     first = request_of(submit(shop))
-    response = post_json(client, f"/api/v1/approval-requests/{first.pk}/withdraw", {}, **as_user(org.a.user("sales_rep")))
+    response = post_json(
+        client, f"/api/v1/approval-requests/{first.pk}/withdraw", {}, **as_user(org.a.user("sales_rep"))
+    )
     assert (response.status_code, response.json()["status"]) == (200, "withdrawn")
     second = request_of(submit(shop))
     task = second.tasks.get()
     body = {"task_id": task.pk, "to_user_id": org.a.user("regional_director").pk, "comment": "休假"}
-    assert post_json(client, f"/api/v1/approval-requests/{second.pk}/reassign", body, **as_user(org.a.user("sales_manager"))).status_code == 403
+    assert (
+        post_json(
+            client, f"/api/v1/approval-requests/{second.pk}/reassign", body, **as_user(org.a.user("sales_manager"))
+        ).status_code
+        == 403
+    )
     response = post_json(client, f"/api/v1/approval-requests/{second.pk}/reassign", body, **as_user(org.admin))
     assert response.status_code == 200
     approvers = [t["approver"]["username"] for t in response.json()["steps"][0]["tasks"] if t["status"] == "pending"]
@@ -143,15 +167,16 @@ def test_withdraw_and_reassign_through_the_api(client, shop):
 
 def test_delegations_through_the_api(client, org):
     manager = org.a.user("sales_manager")
+    headers = as_user(manager)
     body = {"delegate_id": org.a.user("regional_director").pk, "starts_on": "2026-12-01", "ends_on": "2026-11-30"}
-    response = post_json(client, "/api/v1/approval-requests/delegations", body, **as_user(manager))
+    response = post_json(client, "/api/v1/approval-requests/delegations", body, **headers)
     assert response.status_code == 422
     assert "ends_on" in response.json()["error"]["fields"]
     body["ends_on"] = "2026-12-31"
-    response = post_json(client, "/api/v1/approval-requests/delegations", body, **as_user(manager), HTTP_IDEMPOTENCY_KEY="d-1")
+    response = post_json(client, "/api/v1/approval-requests/delegations", body, **headers, HTTP_IDEMPOTENCY_KEY="d-1")
     assert response.status_code == 201
     delegation = response.json()
-    again = post_json(client, "/api/v1/approval-requests/delegations", body, **as_user(manager), HTTP_IDEMPOTENCY_KEY="d-1")
+    again = post_json(client, "/api/v1/approval-requests/delegations", body, **headers, HTTP_IDEMPOTENCY_KEY="d-1")
     assert again.json()["id"] == delegation["id"]
     listed = client.get("/api/v1/approval-requests/delegations", **as_user(org.a.user("regional_director"))).json()
     assert [d["id"] for d in listed] == [delegation["id"]]

@@ -16,7 +16,11 @@ def test_reminder_then_manager_told_then_moved_up(shop, tuesday_morning):
     org = shop.org
     use_policy(
         org.admin,
-        rule("All", "order.total > 0", step("Manager", MANAGER, due_hours=2, remind_before_hours="0.5", auto_escalate=True)),
+        rule(
+            "All",
+            "order.total > 0",
+            step("Manager", MANAGER, due_hours=2, remind_before_hours="0.5", auto_escalate=True),
+        ),
     )
     with clock.simulated(tuesday_morning):  # 10:00 Shanghai: due at 12:00
         request = request_of(submit(shop))

@@ -80,7 +80,11 @@ def test_three_level_chain_with_working_hour_due_times(shop, tuesday_morning):
     assert director.due_at == tuesday_morning.replace(hour=6)
     request.refresh_from_db()
     order = reload(order)
-    assert (request.status, order.status, order.is_stock_reserved) == (RequestStatus.APPROVED, OrderStatus.CONFIRMED, True)
+    assert (request.status, order.status, order.is_stock_reserved) == (
+        RequestStatus.APPROVED,
+        OrderStatus.CONFIRMED,
+        True,
+    )
     assert order.approved_by == org.a.user("finance")
     assert level(shop.product, shop.warehouse).reserved == Decimal("10")
 
@@ -100,16 +104,26 @@ def test_special_discount_goes_to_risk_control_and_tells_the_manager(shop):
     deliver_pending()
     manager_notes = Notification.objects.filter(recipient=org.a.user("sales_manager"))
     assert [n.url for n in manager_notes] == [f"/approvals/requests/{request.pk}/"]
-    assert Notification.objects.filter(recipient=org.a.user("risk_officer"), url__endswith=f"/{request.pk}/").count() == 1
+    assert (
+        Notification.objects.filter(recipient=org.a.user("risk_officer"), url__endswith=f"/{request.pk}/").count() == 1
+    )
     # Within the limit: the rule does not catch it, nothing to approve.
     assert reload(submit(shop, discount="10")).status == OrderStatus.CONFIRMED
 
 
+def define_risk_tier():
+    CustomFieldDefinition.objects.create(
+        model="customers.customer",
+        name="risk_tier",
+        label="风险等级",
+        field_type="choice",
+        choices=["A", "B", "C", "D", "E"],
+    )
+
+
 def test_risky_customers_need_finance_whatever_the_amount(shop):
     org = shop.org
-    CustomFieldDefinition.objects.create(
-        model="customers.customer", name="risk_tier", label="风险等级", field_type="choice", choices=["A", "B", "C", "D", "E"]
-    )
+    define_risk_tier()
     use_policy(org.admin, RISKY_CUSTOMER)
     customer = org.a.customer
     assert reload(submit(shop, quantity="1")).status == OrderStatus.CONFIRMED  # no tier yet: nothing to approve
@@ -133,7 +147,10 @@ def test_large_orders_need_director_and_general_manager_in_parallel(shop):
     order = submit(shop, quantity="4425")  # 442,500.00 + 13 % VAT = 500,025.00
     assert reload(order).total == Decimal("500025.00")
     request = request_of(order)
-    assert pending(request) == [("Regional director", "regional_director_a"), ("General manager", "regional_director_b")]
+    assert pending(request) == [
+        ("Regional director", "regional_director_a"),
+        ("General manager", "regional_director_b"),
+    ]
     approve_task(task_of(request, general_manager), actor=general_manager)
     assert reload(order).status == OrderStatus.SUBMITTED  # both are required
     director = org.a.user("regional_director")
@@ -146,9 +163,10 @@ def test_the_four_rules_together_merge_into_one_chain(shop):
     org = shop.org
     org.company.manager = org.b.user("regional_director")
     org.company.save()
+    define_risk_tier()
     use_policy(org.admin, SPECIAL_DISCOUNT, RISKY_CUSTOMER, LARGE_ORDER, THREE_LEVELS)
     set_credit_terms(org.a.customer, actor=org.admin, credit_limit=Decimal("100000000"))
-    order = submit(shop, quantity="5000", discount="15")
+    order = submit(shop, quantity="6000", discount="15")  # 576,300.00
     request = request_of(order)
     assert [rule["name"] for rule in request.matched_rules] == ["Special discount", "Orders of 500,000 or more"]
     chain = [(s.stage, s.name) for s in request.steps.order_by("position")]

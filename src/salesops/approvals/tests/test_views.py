@@ -17,7 +17,9 @@ def test_inbox_shows_the_document_and_approves_in_one_tap(shop, client_for):
     page = client.get("/approvals/", **EN).content.decode()
     assert page.count('data-testid="inbox-task"') == 1
     assert order.number in page and "¥339.00" in page and "需要主管审批" in page
-    response = client.post(f"/approvals/requests/{request_of(order).pk}/decide/", {"decision": "approve", "next": "inbox"})
+    response = client.post(
+        f"/approvals/requests/{request_of(order).pk}/decide/", {"decision": "approve", "next": "inbox"}
+    )
     assert response.status_code == 302 and response["Location"] == "/approvals/"
     assert reload(order).status == OrderStatus.CONFIRMED
     assert 'data-testid="inbox-empty"' in client.get("/approvals/").content.decode()
