@@ -5,7 +5,7 @@ compiled policy with the same context, so a simulation shows exactly what going 
 """
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -56,6 +56,20 @@ class Route:
         return [rule["message"] or rule["name"] for rule in self.matched]
 
 
+@dataclass(frozen=True)
+class RulePlan:
+    """What a rule does when it matches, prepared once when the policy is compiled."""
+
+    name: str
+    outcome: str
+    message: str
+    stop: bool
+    matched: dict
+    steps: tuple[tuple[bool, PlannedStep], ...]  # (runs alongside the step before, the step at stage 0)
+    notify: tuple[tuple[str, str], ...]
+    error_step: PlannedStep
+
+
 @dataclass
 class CompiledPolicy:
     """A policy document with its conditions compiled once. `roots` are the context's top-level names the
@@ -63,6 +77,7 @@ class CompiledPolicy:
 
     document: PolicyDocument
     conditions: list = field(default_factory=list)
+    plans: list[RulePlan] = field(default_factory=list)
 
     def route(self, context: dict) -> Route:
         return route(self, context)
@@ -81,7 +96,21 @@ ERROR_APPROVERS = (("role", "admin"),)
 def compile_policy(document: PolicyDocument, schema: t.Record) -> CompiledPolicy:
     """Compile every condition (raises rules.RuleError for the first rule that does not compile: validate the
     document with `policy_document.validate_document` first to get every problem)."""
-    return CompiledPolicy(document, [rules.compile_rule(rule.condition, schema) for rule in document.rules])
+    conditions = [rules.compile_rule(rule.condition, schema) for rule in document.rules]
+    return CompiledPolicy(document, conditions, [plan_of(rule) for rule in document.rules])
+
+
+def plan_of(rule: RuleSpec) -> RulePlan:
+    return RulePlan(
+        name=rule.name,
+        outcome=rule.outcome,
+        message=rule.message,
+        stop=rule.stop,
+        matched={"name": rule.name, "outcome": rule.outcome, "message": rule.message},
+        steps=tuple((step.parallel, planned(rule, step, 0)) for step in rule.steps),
+        notify=approver_pairs(rule.notify),
+        error_step=error_step(rule, 0),
+    )
 
 
 @lru_cache(maxsize=64)
@@ -128,59 +157,54 @@ def route(policy: CompiledPolicy, context: dict) -> Route:
     """Read the rules in order against `context` (see policy_document's docstring for the semantics). Steps
     that ask the same people in the same way as a step already in the chain are asked once (the earlier one
     keeps its place, with the tighter due time; a stage left empty by such a merge disappears)."""
-    steps: list[PlannedStep] = []
+    chosen: list[list] = []  # [template, stage, due_hours], in chain order
+    index: dict[tuple, int] = {}  # (approvers, mode) -> position in `chosen`
     notify: list[tuple[str, str]] = []
     matched: list[dict] = []
     stage = -1
-    for rule, condition in zip(policy.document.rules, policy.conditions, strict=True):
+    for plan, condition in zip(policy.plans, policy.conditions, strict=True):
         try:
             if not condition.evaluate(context):
                 continue
         except rules.RuleEvaluationError as exc:
-            matched.append({"name": rule.name, "outcome": "error", "message": str(exc)})
-            if rule.outcome != "route":
+            matched.append({"name": plan.name, "outcome": "error", "message": str(exc)})
+            if plan.outcome != "route":
                 stage += 1
-                steps.append(error_step(rule, stage))
+                chosen.append([plan.error_step, stage, None])
                 continue
         else:
-            matched.append({"name": rule.name, "outcome": rule.outcome, "message": rule.message})
-        if rule.outcome == "reject":
-            return Route("reject", matched=tuple(matched), message=rule.message)
-        if rule.outcome == "approve":
+            matched.append(plan.matched)
+        if plan.outcome == "reject":
+            return Route("reject", matched=tuple(matched), message=plan.message)
+        if plan.outcome == "approve":
             break
-        for step in rule.steps:
-            if not step.parallel:
+        for parallel, template in plan.steps:
+            if not parallel:
                 stage += 1
-            candidate = planned(rule, step, max(stage, 0))
-            duplicate = next(
-                (i for i, s in enumerate(steps) if (s.approvers, s.mode) == (candidate.approvers, candidate.mode)),
-                None,
-            )
-            if duplicate is None:
-                steps.append(candidate)
-                continue
-            kept = steps[duplicate]
-            tighter = min((h for h in (kept.due_hours, candidate.due_hours) if h is not None), default=None)
-            steps[duplicate] = PlannedStep(**{**kept.__dict__, "due_hours": tighter})
-        for spec in approver_pairs(rule.notify):
+            key = (template.approvers, template.mode)
+            at = index.get(key)
+            if at is None:
+                index[key] = len(chosen)
+                chosen.append([template, max(stage, 0), template.due_hours])
+            elif template.due_hours is not None:
+                kept = chosen[at][2]
+                chosen[at][2] = template.due_hours if kept is None else min(kept, template.due_hours)
+        for spec in plan.notify:
             if spec not in notify:
                 notify.append(spec)
-        if rule.stop:
+        if plan.stop:
             break
-    if not steps:
+    if not chosen:
         return Route("approve", notify=tuple(notify), matched=tuple(matched))
+    numbers: dict[int, int] = {}  # stages renumbered 0, 1, 2 ... without gaps
+    steps = []
+    for template, step_stage, due_hours in chosen:
+        number = numbers.setdefault(step_stage, len(numbers))
+        steps.append(replace(template, stage=number, due_hours=due_hours))
     return Route(
         "route",
-        steps=tuple(renumber(steps)),
+        steps=tuple(steps),
         notify=tuple(notify),
         matched=tuple(matched),
         total_due_hours=policy.document.total_due_hours,
     )
-
-
-def renumber(steps: list[PlannedStep]) -> list[PlannedStep]:
-    """Stages numbered 0, 1, 2 ... without gaps, in the order they appear."""
-    numbers: dict[int, int] = {}
-    for step in steps:
-        numbers.setdefault(step.stage, len(numbers))
-    return [PlannedStep(**{**step.__dict__, "stage": numbers[step.stage]}) for step in steps]

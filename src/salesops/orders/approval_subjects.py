@@ -6,10 +6,12 @@ fields as `customer.custom.<name>`) and `submitter` (role, discount limit, offic
 """
 
 import hashlib
+import itertools
 import json
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import F, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -23,6 +25,8 @@ from salesops.customers.models import Customer
 from salesops.orders import actions as order_actions
 from salesops.orders.models import OrderLine, SalesOrder
 from salesops.orders.queries import ORDER_SUBJECT
+
+User = get_user_model()
 
 LINE = t.Record(
     "line",
@@ -94,6 +98,49 @@ def submitter_schema() -> t.Record:
     )
 
 
+# The order's context fields and where they come from (model paths), for a model instance (`walk`) and for
+# `values()` rows (simulation reads thousands of orders without building model instances).
+ORDER_FIELDS = {
+    "number": "number",
+    "total": "total",
+    "subtotal": "subtotal",
+    "discount_percent": "discount_percent",
+    "discount_amount": "discount_amount",
+    "tax_amount": "tax_amount",
+    "payment_term": "payment_term",
+    "warehouse": "warehouse__code",
+}
+LINE_FIELDS = {
+    "position": "position",
+    "sku": "product__sku",
+    "product_line": "product__line__code",
+    "quantity": "quantity",
+    "unit_price": "unit_price",
+    "list_price": "product__list_price",
+    "discount_percent": "discount_percent",
+    "amount": "amount",
+}
+ALL_ROOTS = frozenset({"order", "customer", "submitter"})
+
+
+def walk(instance, path: str):
+    for name in path.split("__"):
+        if instance is None:
+            return None
+        instance = getattr(instance, name)
+    return instance
+
+
+def order_section(row: dict, lines: list[dict]) -> dict:
+    for line in lines:
+        line["product_line"] = line["product_line"] or ""
+    return {
+        **row,
+        "max_line_discount_percent": max((line["discount_percent"] for line in lines), default=Decimal(0)),
+        "lines": lines,
+    }
+
+
 class ContextBuilder:
     """Builds order contexts. What many orders share (custom field definitions, discount limits, product lines,
     org units, submitters) is read once per builder, so a simulation over many orders does not read it per
@@ -158,46 +205,22 @@ class ContextBuilder:
             "custom": custom_values(self.definitions, customer.custom_fields),
         }
 
-    def context(self, order: SalesOrder, lines, submitter, roots=frozenset({"order", "customer", "submitter"})) -> dict:
-        """The sections of the context named in `roots`."""
+    def context(self, order: SalesOrder, lines, submitter, roots=ALL_ROOTS) -> dict:
+        """The sections named in `roots` of one order's context (`lines`: its lines with their products)."""
         context = {}
         if "order" in roots:
-            context["order"] = self.order(order, lines)
+            row = {name: walk(order, path) for name, path in ORDER_FIELDS.items()}
+            context["order"] = order_section(
+                row, [{n: walk(line, p) for n, p in LINE_FIELDS.items()} for line in lines]
+            )
         if "customer" in roots:
             context["customer"] = self.customer(order.customer)
         if "submitter" in roots:
             context["submitter"] = self.submitter(submitter)
         return context
 
-    def order(self, order: SalesOrder, lines) -> dict:
-        line_values = [
-            {
-                "position": line.position,
-                "sku": line.product.sku,
-                "product_line": line.product.line.code if line.product.line_id else "",
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "list_price": line.product.list_price,
-                "discount_percent": line.discount_percent,
-                "amount": line.amount,
-            }
-            for line in lines
-        ]
-        return {
-            "number": order.number,
-            "total": order.total,
-            "subtotal": order.subtotal,
-            "discount_percent": order.discount_percent,
-            "discount_amount": order.discount_amount,
-            "tax_amount": order.tax_amount,
-            "payment_term": order.payment_term,
-            "warehouse": order.warehouse.code,
-            "max_line_discount_percent": max((line["discount_percent"] for line in line_values), default=Decimal(0)),
-            "lines": line_values,
-        }
 
-
-def order_context(order: SalesOrder, submitter, roots=frozenset({"order", "customer", "submitter"})) -> dict:
+def order_context(order: SalesOrder, submitter, roots=ALL_ROOTS) -> dict:
     """The context of one order as live routing reads it now (the sections in `roots`; its lines from the
     order's prefetch cache when the caller loaded them)."""
     prefetched = getattr(order, "_prefetched_objects_cache", {}).get("lines")
@@ -246,20 +269,42 @@ def lock(pk: int) -> SalesOrder:
     )
 
 
-def history(start, end):
-    """Orders submitted in [start, end) with the context live routing would have built for them, oldest first."""
+def history(start, end, *, chunk: int = 2000):
+    """Orders submitted in [start, end) with the context live routing builds, oldest first. Read as rows in
+    chunks (orders, then their lines), with customers and submitters read once each; the customer is read as it
+    is now, not as it was when the order was submitted."""
     builder = ContextBuilder()
+    customers: dict[int, dict] = {}
+    users: dict[int, object] = {}
     orders = (
         SalesOrder.objects.filter(submitted_at__gte=start, submitted_at__lt=end, submitted_by__isnull=False)
-        .select_related("customer__group", "warehouse", "submitted_by")
-        .prefetch_related(
-            Prefetch("lines", queryset=OrderLine.objects.select_related("product__line").order_by("position"))
-        )
         .order_by("submitted_at", "pk")
+        .values("pk", "customer_id", "submitted_by_id", "submitted_at", "region_id", *ORDER_FIELDS.values())
     )
-    for order in orders.iterator(chunk_size=1000):
-        context = builder.context(order, list(order.lines.all()), order.submitted_by)
-        yield Past(order.pk, order.submitted_at, order.submitted_by, order.region_id, context)
+    rows = orders.iterator(chunk_size=chunk)
+    while batch := list(itertools.islice(rows, chunk)):
+        lines: dict[int, list[dict]] = {}
+        for line in (
+            OrderLine.objects.filter(order_id__in=[row["pk"] for row in batch])
+            .order_by("order_id", "position")
+            .values("order_id", *LINE_FIELDS.values())
+        ):
+            lines.setdefault(line["order_id"], []).append({name: line[path] for name, path in LINE_FIELDS.items()})
+        missing = {row["customer_id"] for row in batch} - customers.keys()
+        for customer in Customer.objects.select_related("group").filter(pk__in=missing):
+            customers[customer.pk] = builder.customer(customer)
+        missing = {row["submitted_by_id"] for row in batch} - users.keys()
+        users.update(User.objects.in_bulk(missing))
+        for row in batch:
+            submitter = users[row["submitted_by_id"]]
+            context = {
+                "order": order_section(
+                    {name: row[path] for name, path in ORDER_FIELDS.items()}, lines.get(row["pk"], [])
+                ),
+                "customer": customers[row["customer_id"]],
+                "submitter": builder.submitter(submitter),
+            }
+            yield Past(row["pk"], row["submitted_at"], submitter, row["region_id"], context)
 
 
 register_subject(

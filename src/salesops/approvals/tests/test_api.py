@@ -182,3 +182,34 @@ def test_delegations_through_the_api(client, org):
     assert [d["id"] for d in listed] == [delegation["id"]]
     ended = post_json(client, f"/api/v1/approval-requests/delegations/{delegation['id']}/end", {}, **as_user(manager))
     assert ended.json()["is_active"] is False
+
+
+def test_simulate_and_analytics_through_the_api(client, shop, orders_policy):
+    org = shop.org
+    submit(shop, quantity="1800")
+    headers = as_user(org.admin)
+    body = {
+        "start": "2026-01-01",
+        "end": "2026-12-31",
+        "document": {"rules": [rule("All", "order.total > 0", step("Boss", MANAGER))]},
+    }
+    response = post_json(client, f"/api/v1/approval-policies/{orders_policy.pk}/simulate", body, **headers)
+    assert response.status_code == 200, response.content
+    report = response.json()
+    assert (report["documents"], report["outcomes"]["route"]) == (1, 1)
+    assert report["compared_with"]["rules"] == [{"name": "大额订单", "caught": 1, "share": 1.0}]
+    bad = post_json(
+        client, f"/api/v1/approval-policies/{orders_policy.pk}/simulate", {**body, "end": "2025-01-01"}, **headers
+    )
+    assert bad.status_code == 422 and "end" in bad.json()["error"]["fields"]
+    analytics = client.get("/api/v1/approval-analytics", **headers).json()
+    assert analytics["queue"] == [
+        {
+            "user_id": org.a.user("sales_manager").pk,
+            "username": "sales_manager_a",
+            "name": "sales_manager_a",
+            "pending": 1,
+            "oldest_since": analytics["queue"][0]["oldest_since"],
+        }
+    ]
+    assert client.get("/api/v1/approval-analytics?start=2026-12-01&end=2026-01-01", **headers).status_code == 422
