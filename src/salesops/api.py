@@ -4,6 +4,7 @@ from salesops.accounts.auth import ApiKeyAuth, SessionAuth
 from salesops.approvals.api import router as approvals_router
 from salesops.billing.api import router as billing_router
 from salesops.catalog.api import router as catalog_router
+from salesops.core.api.calendars import router as calendars_router
 from salesops.core.api.errors import install_error_handlers
 from salesops.core.api.imports import router as imports_router
 from salesops.core.api.openapi import SalesopsAPI
@@ -32,3 +33,4 @@ api.add_router("/", billing_router)
 api.add_router("/", imports_router)
 api.add_router("/", quotes_router)
 api.add_router("/", approvals_router)
+api.add_router("/", calendars_router)

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from salesops.core import customfields
+from salesops.core import calendar_admin, customfields  # noqa: F401 (calendar_admin registers its admin)
 from salesops.core.actions import delete_configuration, save_configuration
 from salesops.core.dispatch import retry_failed
 from salesops.core.models import (

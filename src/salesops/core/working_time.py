@@ -12,7 +12,7 @@ Rules:
   13:00.
 - Time is counted on the calendar's wall clock. In a zone without daylight saving time (Asia/Shanghai) that is
   elapsed time; in a zone with it, a period that spans the clock change still counts its nominal length (see
-  docs/decisions/0009-working-time-wall-clock.md).
+  docs/decisions/0010-working-time-wall-clock.md).
 - Inputs are aware datetimes of any zone; results are aware datetimes in UTC. Naive datetimes are refused.
 
 Cost does not grow with the duration: whole weeks are counted arithmetically, and only the exceptions between

@@ -1,7 +1,8 @@
 """Test helpers for working calendars: a default calendar of one's own, independent of the migration's."""
 
 from salesops.core.calendar_actions import create_working_calendar, load_public_holidays
-from salesops.core.models import WorkingCalendar
+from salesops.core.events import snapshot
+from salesops.core.models import CalendarDay, Event, WorkingCalendar
 
 
 def make_default_calendar(actor, *, name: str = "测试日历", years=(2026,)) -> WorkingCalendar:
@@ -12,3 +13,17 @@ def make_default_calendar(actor, *, name: str = "测试日历", years=(2026,)) -
         load_public_holidays(calendar, year, actor=actor)
     calendar.refresh_from_db()
     return calendar
+
+
+def calendar_state() -> dict:
+    """Everything the calendar actions can change, to assert that a refusal changed nothing."""
+    return {
+        "calendars": [snapshot(calendar) for calendar in WorkingCalendar.objects.order_by("pk")],
+        "days": [snapshot(day) for day in CalendarDay.objects.order_by("pk")],
+        "events": Event.objects.count(),
+    }
+
+
+def calendar_events(calendar: WorkingCalendar):
+    """The calendar's events, oldest first."""
+    return Event.objects.filter(subject_type="core.workingcalendar", subject_id=str(calendar.pk)).order_by("id")

@@ -18,36 +18,17 @@ from salesops.core.calendar_actions import (
     update_working_calendar,
 )
 from salesops.core.calendars import STANDARD, cached_calendar, default_calendar
-from salesops.core.events import snapshot
 from salesops.core.holidays import official_schedule
-from salesops.core.models import CalendarDay, Event, WorkingCalendar
+from salesops.core.models import CalendarDay, WorkingCalendar
 from salesops.core.working_time import add_working_time, is_working_day
-from salesops.testing.calendars import make_default_calendar
+from salesops.testing.calendars import calendar_events, calendar_state
 
 SHANGHAI_NOON = datetime.timezone(datetime.timedelta(hours=8))
 FESTIVAL_FRIDAY_17 = datetime.datetime(2026, 2, 13, 17, tzinfo=SHANGHAI_NOON)
 
 
-@pytest.fixture
-def calendar(org):
-    return make_default_calendar(org.admin)
-
-
-def state() -> dict:
-    """Everything the calendar actions can change, to assert that a refusal changed nothing."""
-    return {
-        "calendars": [snapshot(c) for c in WorkingCalendar.objects.order_by("pk")],
-        "days": [snapshot(d) for d in CalendarDay.objects.order_by("pk")],
-        "events": Event.objects.count(),
-    }
-
-
-def calendar_events(calendar) -> list[str]:
-    return list(
-        Event.objects.filter(subject_type="core.workingcalendar", subject_id=str(calendar.pk))
-        .order_by("id")
-        .values_list("type", flat=True)
-    )
+def event_types(calendar) -> list[str]:
+    return list(calendar_events(calendar).values_list("type", flat=True))
 
 
 # --- the fresh install --------------------------------------------------------------------------------------------
@@ -70,7 +51,7 @@ def test_a_fresh_install_gets_a_default_calendar_with_2025_and_2026_loaded(db):
         for d in official_schedule(y).days
     }
     assert set(calendar.days.values_list("date", "kind", "name")) == expected
-    assert calendar_events(calendar) == ["working_calendar.created"]
+    assert event_types(calendar) == ["working_calendar.created"]
     assert shanghai(add_working_time(default_calendar(), FESTIVAL_FRIDAY_17, datetime.timedelta(hours=2))) == (
         datetime.datetime(2026, 2, 14, 10, tzinfo=SHANGHAI_NOON)
     )
@@ -100,13 +81,13 @@ def test_the_database_refuses_an_unknown_day_kind(calendar):
 
 
 def test_every_save_checks_the_calendar_data(calendar):
-    before = state()
+    before = calendar_state()
     calendar.working_periods = [{"start": "13:00", "end": "12:00"}]
     calendar.working_weekdays = [0]
     with pytest.raises(ValidationError) as refused:
         calendar.save()
     assert set(refused.value.message_dict) == {"working_periods", "working_weekdays"}
-    assert state() == before
+    assert calendar_state() == before
 
 
 # --- creating and updating calendars ------------------------------------------------------------------------------
@@ -122,10 +103,10 @@ def test_creating_a_default_calendar_moves_the_flag_and_records_both_changes(cal
     )
     calendar.refresh_from_db()
     assert list(WorkingCalendar.objects.filter(is_default=True)) == [store]
-    assert calendar_events(store) == ["working_calendar.created"]
-    event = Event.objects.filter(subject_id=str(calendar.pk), type="working_calendar.updated").get()
+    assert event_types(store) == ["working_calendar.created"]
+    event = calendar_events(calendar).filter(type="working_calendar.updated").get()
     assert event.payload == {"before": {"is_default": True}, "after": {"is_default": False}}
-    created = Event.objects.get(subject_id=str(store.pk))
+    created = calendar_events(store).get()
     assert created.payload["after"] == {
         "name": "门店日历",
         "time_zone": "Asia/Shanghai",
@@ -137,7 +118,7 @@ def test_creating_a_default_calendar_moves_the_flag_and_records_both_changes(cal
 
 
 def test_a_calendar_with_bad_fields_is_refused_naming_each_field(calendar, org):
-    before = state()
+    before = calendar_state()
     with pytest.raises(ValidationError) as refused:
         create_working_calendar(
             actor=org.admin,
@@ -147,7 +128,7 @@ def test_a_calendar_with_bad_fields_is_refused_naming_each_field(calendar, org):
             working_periods=[{"start": "09:00", "end": "13:00"}, {"start": "12:00", "end": "18:00"}],
         )
     assert set(refused.value.message_dict) == {"name", "time_zone", "working_weekdays", "working_periods"}
-    assert state() == before
+    assert calendar_state() == before
 
 
 def test_updating_working_hours_records_what_changed_and_raises_the_version(calendar, org):
@@ -159,7 +140,7 @@ def test_updating_working_hours_records_what_changed_and_raises_the_version(cale
     )
     calendar.refresh_from_db()
     assert calendar.version == version + 1
-    event = Event.objects.filter(subject_id=str(calendar.pk)).order_by("-id").first()
+    event = calendar_events(calendar).last()
     assert event.type == "working_calendar.updated"
     assert event.payload == {
         "before": {"working_periods": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "18:00"}]},
@@ -168,11 +149,11 @@ def test_updating_working_hours_records_what_changed_and_raises_the_version(cale
 
 
 def test_an_update_that_changes_nothing_records_nothing(calendar, org):
-    before = state()
+    before = calendar_state()
     update_working_calendar(
         calendar, actor=org.admin, changes={"name": calendar.name, "working_weekdays": [5, 4, 3, 2, 1]}
     )
-    assert state() == before
+    assert calendar_state() == before
 
 
 @pytest.mark.parametrize(
@@ -188,25 +169,25 @@ def test_an_update_that_changes_nothing_records_nothing(calendar, org):
     ],
 )
 def test_bad_updates_change_nothing(calendar, org, changes, field):
-    before = state()
+    before = calendar_state()
     with pytest.raises(ValidationError) as refused:
         update_working_calendar(calendar, actor=org.admin, changes=changes)
     assert list(refused.value.message_dict) == [field]
-    assert state() == before
+    assert calendar_state() == before
 
 
 def test_making_another_calendar_the_default(calendar, org):
     store = create_working_calendar(actor=org.admin, name="门店日历")
     update_working_calendar(store, actor=org.admin, changes={"is_default": True})
     assert list(WorkingCalendar.objects.filter(is_default=True)) == [store]
-    assert calendar_events(calendar)[-1] == "working_calendar.updated"
+    assert event_types(calendar)[-1] == "working_calendar.updated"
 
 
 @pytest.mark.parametrize("role", ["sales_rep", "sales_manager", "finance", "regional_director", "dealer"])
 def test_only_administrators_change_calendars(calendar, org, role):
     user = org.a.user(role)
     day = calendar.days.first()
-    before = state()
+    before = calendar_state()
     for attempt in (
         lambda: create_working_calendar(actor=user, name="x"),
         lambda: update_working_calendar(calendar, actor=user, changes={"name": "x"}),
@@ -216,7 +197,7 @@ def test_only_administrators_change_calendars(calendar, org, role):
     ):
         with pytest.raises(PermissionDenied):
             attempt()
-    assert state() == before
+    assert calendar_state() == before
 
 
 def test_a_user_with_the_administrator_role_may_change_calendars(calendar, org):
@@ -235,7 +216,7 @@ def test_adding_and_removing_a_day(calendar, org):
     remove_calendar_day(day, actor=org.admin)
     assert not CalendarDay.objects.filter(pk=day.pk).exists()
     assert is_working_day(default_calendar(), datetime.date(2026, 3, 3))
-    added, removed = Event.objects.filter(subject_id=str(calendar.pk)).order_by("-id")[:2][::-1]
+    added, removed = list(calendar_events(calendar))[-2:]
     assert (added.type, added.payload) == (
         "working_calendar.day_added",
         {"after": {"date": "2026-03-03", "kind": "holiday", "name": "公司年会"}},
@@ -259,11 +240,11 @@ def test_adding_and_removing_a_day(calendar, org):
     ],
 )
 def test_bad_days_change_nothing(calendar, org, values, fields):
-    before = state()
+    before = calendar_state()
     with pytest.raises(ValidationError) as refused:
         add_calendar_day(calendar, actor=org.admin, **{"name": "", **values})
     assert set(refused.value.message_dict) == fields
-    assert state() == before
+    assert calendar_state() == before
 
 
 # --- loading official holidays ------------------------------------------------------------------------------------
@@ -275,11 +256,11 @@ def test_loading_a_year_adds_its_days_once(org):
     expected = len(official_schedule(2025).days)
     assert (first.year, first.created, first.updated, first.unchanged) == (2025, expected, 0, 0)
     assert first.source == "国务院办公厅关于2025年部分节假日安排的通知"
-    before = state()
+    before = calendar_state()
     second = load_public_holidays(calendar, 2025, actor=org.admin)
     assert (second.created, second.updated, second.unchanged) == (0, 0, expected)
-    assert state() == before
-    assert calendar_events(calendar) == ["working_calendar.created", "working_calendar.holidays_loaded"]
+    assert calendar_state() == before
+    assert event_types(calendar) == ["working_calendar.created", "working_calendar.holidays_loaded"]
 
 
 def test_loading_corrects_official_dates_and_leaves_other_dates_alone(org):
@@ -290,7 +271,7 @@ def test_loading_corrects_official_dates_and_leaves_other_dates_alone(org):
     assert (result.created, result.updated) == (len(official_schedule(2026).days) - 1, 1)
     assert calendar.days.get(date="2026-02-14").kind == "workday"
     assert calendar.days.get(date="2026-03-03").name == "公司年会"
-    event = Event.objects.filter(subject_id=str(calendar.pk), type="working_calendar.holidays_loaded").get()
+    event = calendar_events(calendar).filter(type="working_calendar.holidays_loaded").get()
     assert event.payload["data"]["changed"] == [
         {
             "before": {"date": "2026-02-14", "kind": "holiday", "name": "公司不调休"},
@@ -302,11 +283,11 @@ def test_loading_corrects_official_dates_and_leaves_other_dates_alone(org):
 
 @pytest.mark.parametrize("year", [2019, "2026", None, True])
 def test_a_year_without_a_schedule_is_refused_and_changes_nothing(calendar, org, year):
-    before = state()
+    before = calendar_state()
     with pytest.raises(ValidationError) as refused:
         load_public_holidays(calendar, year, actor=org.admin)
     assert list(refused.value.message_dict) == ["year"]
-    assert state() == before
+    assert calendar_state() == before
 
 
 # --- the cache ----------------------------------------------------------------------------------------------------

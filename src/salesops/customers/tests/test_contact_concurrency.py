@@ -1,39 +1,16 @@
 """Competing writers: people making different contacts primary (or addresses default) at the same moment end with
 exactly one primary contact and one default address, and every switch is in the audit trail."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from salesops.core.models import Event
 from salesops.customers.contact_actions import update_address, update_contact
 from salesops.customers.models import Contact, CustomerAddress
 from salesops.customers.tests.fixtures import add_address, add_contact
+from salesops.testing.concurrency import race
 from salesops.testing.org import build_org
 
 WRITERS = 8
-
-
-def race(targets, write) -> list[str]:
-    errors: list[str] = []
-    barrier = threading.Barrier(len(targets))
-
-    def writer(target):
-        try:
-            barrier.wait()
-            write(target)
-        except Exception as exc:
-            errors.append(repr(exc))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=writer, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @pytest.mark.django_db(transaction=True)
