@@ -82,3 +82,18 @@ def test_the_approver_is_told_by_email_and_in_the_app_and_the_submitter_hears_th
     assert Notification.objects.filter(recipient=rep, read_at__isnull=True).count() == 1
     assert mark_read(rep) == 1
     assert Notification.objects.filter(recipient=rep, read_at__isnull=True).count() == 0
+
+
+def test_the_notifications_page_lists_and_marks_read(shop, client_for):
+    org = shop.org
+    use_policy(org.admin, rule("All", "order.total > 0", step("Manager", MANAGER)))
+    request = request_of(submit(shop))
+    deliver_pending()
+    client = client_for(org.a.user("sales_manager"))
+    page = client.get("/notifications/").content.decode()
+    assert page.count('data-testid="notification"') == 1 and f"/approvals/requests/{request.pk}/" in page
+    client.post("/notifications/")
+    assert 'data-read="1"' in client.get("/notifications/").content.decode()
+    assert (
+        'data-testid="no-notifications"' in client_for(org.a.user("sales_rep")).get("/notifications/").content.decode()
+    )
