@@ -352,7 +352,9 @@ class Baseline:
         )
         statuses = ", ".join(f"'{status}'" for status in OPEN_STATUSES)
         self.exposure_sql = (
-            "SELECT COALESCE(SUM(total - invoiced_amount - prepayment_amount + prepayment_applied), 0) "
+            "SELECT COALESCE(SUM(CASE WHEN total - invoiced_amount - cancelled_amount - prepayment_amount "
+            "+ prepayment_applied > 0 THEN total - invoiced_amount - cancelled_amount - prepayment_amount "
+            "+ prepayment_applied ELSE 0 END), 0) "
             f"FROM {table[SalesOrder]} WHERE customer_id = %s AND id <> %s "
             f"AND status IN ({statuses}, '{OrderStatus.ON_HOLD}') AND (status IN ({statuses}) OR is_stock_reserved)"
         )
@@ -459,6 +461,7 @@ class Baseline:
                 "prepayment_amount": 0,
                 "prepayment_applied": 0,
                 "invoiced_amount": 0,
+                "cancelled_amount": 0,
                 "hold_reason": "",
                 "held_by_id": None,
                 "is_stock_reserved": True,
@@ -735,6 +738,7 @@ class History:
                 "prepayment_amount": 0,
                 "prepayment_applied": 0,
                 "invoiced_amount": total,
+                "cancelled_amount": 0,
                 "hold_reason": "",
                 "is_stock_reserved": False,
                 "approval_reasons": "[]",

@@ -6,6 +6,7 @@ Embedded mode (no environment at all) runs on SQLite under ``var/`` with a gener
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -274,5 +275,12 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Imports housekeeping (core/tasks.py) --------------------------------------------------------------------
+# A job validating or applying with no sign of life for this long is marked failed: its worker died. Longer than
+# the longest import takes to apply (one transaction with no progress reports; 50,000 rows take minutes).
+IMPORT_STALE_AFTER = timedelta(minutes=int(os.environ.get("SALESOPS_IMPORT_STALE_MINUTES", "60")))
+# The uploaded file and the error report of a finished import are deleted after this many days.
+IMPORT_RETENTION = timedelta(days=int(os.environ.get("SALESOPS_IMPORT_RETENTION_DAYS", "30")))
 
 SALESOPS_VERSION = "0.1.0"

@@ -175,8 +175,7 @@ def invoice_lines_for(order: SalesOrder, order_lines: list[OrderLine]) -> list[I
             previous = done.get(order_line.pk, {"net": ZERO, "tax": ZERO})
             net, tax = order_line.net_amount - previous["net"], order_line.tax_amount - previous["tax"]
         else:
-            share = quantity / order_line.quantity
-            net, tax = money(order_line.net_amount * share), money(order_line.tax_amount * share)
+            net, tax = order_line.share_of(quantity)
         lines.append(
             InvoiceLine(
                 position=len(lines) + 1,

@@ -1,5 +1,7 @@
 """/api/v1 invoices, payments, corrections, credit notes and receivables: parse, authorise, call, return."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Status
@@ -49,6 +51,7 @@ from salesops.billing.schemas import (
     PaymentOut,
 )
 from salesops.catalog.pricing import company_today
+from salesops.core.api.actions import action_endpoint
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
 from salesops.core.api.exports import export_routes
@@ -191,38 +194,35 @@ def export_corrections(request: HttpRequest, filters: Query[CorrectionFilters]):
 )
 def read_correction(request: HttpRequest, correction_id: int):
     require_scope(request, READ)
-    return correction_out(get_for_user(visible_corrections(request.user), request.user, pk=correction_id))
+    return correction_out(get_correction(request, correction_id))
 
 
-def decision(path: str, summary: str, description: str, call):
-    def handler(request: HttpRequest, correction_id: int, payload: DecisionIn):
-        require_scope(request, WRITE)
-        correction = get_for_user(visible_corrections(request.user), request.user, pk=correction_id)
-        call(correction, actor=request.user, comment=payload.comment)
-        return Status(200, correction_out(correction))
-
-    handler.__name__ = f"{path}_correction"
-    handler.__doc__ = description
-    router.post(
-        f"/corrections/{{correction_id}}/{path}",
-        response={200: CorrectionOut, **WRITE_ERRORS},
-        openapi_extra=OPENAPI_EXTRA,
-        summary=summary,
-        operation_id=f"corrections_{path}",
-    )(idempotent(handler))
+def get_correction(request: HttpRequest, correction_id: int) -> CorrectionRequest:
+    return get_for_user(visible_corrections(request.user), request.user, pk=correction_id)
 
 
+# POST /corrections/{correction_id}/<verb>: finance decides on a correction request, with a comment.
+decision = partial(
+    action_endpoint,
+    router,
+    "/corrections/{correction_id}",
+    load=get_correction,
+    answer=correction_out,
+    response=CorrectionOut,
+    body=DecisionIn,
+    scopes=[WRITE],
+)
 decision(
     "confirm",
-    "Confirm a correction request",
-    "Finance, not the requester: issues the red-letter credit note; returned goods come back into stock.",
-    actions.confirm_correction,
+    summary="Confirm a correction request",
+    description="Finance, not the requester: issues the red-letter credit note; returned goods come back into stock.",
+    call=actions.confirm_correction,
 )
 decision(
     "reject",
-    "Reject a correction request",
-    "Finance, not the requester; `comment` is required. The invoice is unchanged.",
-    actions.reject_correction,
+    summary="Reject a correction request",
+    description="Finance, not the requester; `comment` is required. The invoice is unchanged.",
+    call=actions.reject_correction,
 )
 
 

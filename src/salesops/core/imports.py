@@ -37,11 +37,12 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.http import HttpResponse
@@ -51,7 +52,7 @@ from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from salesops.core import customfields
+from salesops.core import clock, customfields
 from salesops.core.events import record_event
 from salesops.core.exports import XLSX_CONTENT_TYPE, csv_response
 from salesops.core.models import CustomFieldDefinition, ImportJob
@@ -537,8 +538,9 @@ def run_job(job: ImportJob) -> ImportJob:
     """Validate the job's file and, when every row passes, apply all rows in one transaction.
 
     Runs a job once: a job that is no longer queued (another worker took it) is left alone."""
+    now = timezone.now()  # the claim is a sign of life too: a job queued for long is not stale when it starts
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.VALIDATING, started_at=timezone.now()
+        status=ImportJob.Status.VALIDATING, started_at=now, updated_at=now
     )
     job.refresh_from_db()
     if not claimed:
@@ -594,7 +596,12 @@ def validate_job(job: ImportJob) -> Plan | None:
         except ValidationError as exc:
             errors += row_problems(importer, layout, number, exc)
         if time.monotonic() - reported > PROGRESS_EVERY_SECONDS:
-            ImportJob.objects.filter(pk=job.pk).update(rows_processed=done, updated_at=timezone.now())
+            alive = ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.RUNNING).update(
+                rows_processed=done, updated_at=timezone.now()
+            )
+            if not alive:  # marked failed as stale while this worker was too slow to report: stop here
+                job.refresh_from_db()
+                return None
             reported = time.monotonic()
     if errors:
         finish(job, ImportJob.Status.REJECTED, errors)
@@ -617,15 +624,29 @@ def duplicate_problems(importer: Importer, layout: Layout, row: Row, seen: dict[
     return [problem(row.number, column_for(importer, layout, importer.unique[0]), message)]
 
 
+class Abandoned(Exception):
+    """The job was marked failed as stale (`fail_stale_jobs`) while this worker still ran it."""
+
+
 def apply_job(job: ImportJob, plan: Plan) -> None:
-    """Create every planned record through the app's action in one transaction; on any failure, none."""
-    ImportJob.objects.filter(pk=job.pk).update(
+    """Create every planned record through the app's action in one transaction; on any failure, none.
+
+    The transaction holds the job's row and marks it done before committing, so the stale-job sweep can never
+    fail a job whose rows are being (or were) written; a job it failed before is not applied."""
+    not_yet_applying = [ImportJob.Status.QUEUED, ImportJob.Status.VALIDATING]
+    started = ImportJob.objects.filter(pk=job.pk, status__in=not_yet_applying).update(
         status=ImportJob.Status.APPLYING, rows_processed=job.rows_total, updated_at=timezone.now()
     )
+    if not started:  # marked failed as stale meanwhile
+        job.refresh_from_db()
+        return
     job.status = ImportJob.Status.APPLYING
     number = 0
     try:
         with transaction.atomic():
+            holding = ImportJob.objects.select_for_update().filter(pk=job.pk, status=ImportJob.Status.APPLYING)
+            if not list(holding.values_list("pk", flat=True)):
+                raise Abandoned
             for number, values in plan.rows:  # noqa: B007 (`number` names the failing row below)
                 plan.importer.apply(values, actor=job.actor)
             job.created_count = len(plan.rows)
@@ -635,6 +656,10 @@ def apply_job(job: ImportJob, plan: Plan) -> None:
                 actor=job.actor,
                 data={"kind": job.kind, "filename": job.filename, "created": job.created_count},
             )
+            finish(job, ImportJob.Status.DONE, [])
+    except Abandoned:
+        job.refresh_from_db()
+        return
     except ValidationError as exc:
         finish(job, ImportJob.Status.FAILED, row_problems(plan.importer, plan.layout, number, exc))
         return
@@ -646,7 +671,6 @@ def apply_job(job: ImportJob, plan: Plan) -> None:
         message = _("The database refused this row; nothing was imported.")
         finish(job, ImportJob.Status.FAILED, [problem(number, "", message)])
         return
-    finish(job, ImportJob.Status.DONE, [])
 
 
 def finish(job: ImportJob, status: str, errors: list[dict]) -> None:
@@ -660,6 +684,69 @@ def finish(job: ImportJob, status: str, errors: list[dict]) -> None:
         job.created_count = 0
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "errors", "rows_processed", "created_count", "finished_at", "updated_at"])
+
+
+# --- housekeeping -------------------------------------------------------------------------------------------------
+
+
+def fail_stale_jobs(*, now: datetime | None = None, stale_after: timedelta | None = None) -> int:
+    """Mark failed every job left validating or applying with no sign of life (a progress report or a change
+    of status) for `stale_after` (default `settings.IMPORT_STALE_AFTER`) before `now` (default the business
+    clock's now): its worker died. Nothing of such a job was written (applying is one transaction), and the
+    uploader reads why in the job's report, in the job's language. Records `import_job.failed` for each; running
+    it again finds nothing more to do. Queued jobs are left alone: their task is still in the queue.
+
+    Each job is failed by a conditional UPDATE, so a job that moved on meanwhile (it was only slow) is not
+    touched; a worker that resumes a job failed here stops without writing (`apply_job`). Returns how many jobs
+    were failed."""
+    now = now or clock.now()
+    stale_after = stale_after or settings.IMPORT_STALE_AFTER
+    cutoff = now - stale_after
+    running = [ImportJob.Status.VALIDATING, ImportJob.Status.APPLYING]
+    candidates = ImportJob.objects.filter(status__in=running, updated_at__lt=cutoff).only(
+        "pk", "status", "language", "kind", "filename", "updated_at", "rows_total"
+    )
+    failed = 0
+    for job in candidates:
+        with translation.override(job.language):
+            message = _(
+                "The import stopped: nothing was heard from it for %(minutes)d minutes, so the process running it "
+                "probably ended. Nothing was imported; upload the file again."
+            ) % {"minutes": stale_after // timedelta(minutes=1)}
+        with transaction.atomic():
+            changed = ImportJob.objects.filter(pk=job.pk, status=job.status, updated_at__lt=cutoff).update(
+                status=ImportJob.Status.FAILED,
+                errors=[problem(None, "", message)],
+                rows_processed=job.rows_total,
+                created_count=0,
+                finished_at=now,
+                updated_at=now,
+            )
+            if changed:
+                record_event(
+                    "import_job.failed",
+                    job,
+                    before={"status": job.status},
+                    after={"status": ImportJob.Status.FAILED},
+                    data={"reason": "stale", "last_activity": job.updated_at, "kind": job.kind},
+                )
+                failed += changed
+    return failed
+
+
+def purge_old_files(*, now: datetime | None = None, retention: timedelta | None = None) -> int:
+    """Delete the uploaded file and the error report of every job that finished more than `retention` (default
+    `settings.IMPORT_RETENTION`) before `now` (default the business clock's now), in one UPDATE. The job row
+    stays (who imported what, when, with what outcome and how many records) and `purged_at` says when its files
+    went. Jobs purged already are left alone, so running it again deletes nothing more. Returns how many jobs
+    were purged."""
+    now = now or clock.now()
+    cutoff = now - (retention or settings.IMPORT_RETENTION)
+    return (
+        ImportJob.objects.filter(finished_at__lt=cutoff, purged_at__isnull=True)
+        .exclude(status__in=ImportJob.RUNNING)
+        .update(content=b"", errors=[], purged_at=now, updated_at=now)
+    )
 
 
 # --- reports and templates ----------------------------------------------------------------------------------------

@@ -240,6 +240,9 @@ class ImportJob(TimeStampedModel):
     job without shared file storage. `errors` is the row-by-row report: a list of
     `{"row": 3, "column": "名称", "message": "..."}`, `row` being the spreadsheet row the user sees (the header is
     row 1) or null for a problem with the file as a whole. A job writes all its rows or none of them.
+
+    Housekeeping (`core/tasks.py`): a job left validating or applying by a worker that died is marked failed, and
+    the file and the error report of a finished job are deleted after `IMPORT_RETENTION` (`purged_at`).
     """
 
     class Status(models.TextChoices):
@@ -270,6 +273,12 @@ class ImportJob(TimeStampedModel):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    purged_at = models.DateTimeField(
+        _("files deleted at"),
+        null=True,
+        blank=True,
+        help_text=_("When the uploaded file and the error report were deleted; the job itself is kept."),
+    )
 
     class Meta:
         verbose_name = _("import")

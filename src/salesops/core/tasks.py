@@ -1,6 +1,6 @@
 """Core background jobs: the dispatcher sweep, housekeeping and running uploaded imports."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.sessions.models import Session
 from django.db import transaction
@@ -54,6 +54,22 @@ def prune_history(*, scheduled_at: str) -> dict:
         runs += deleted
     sessions, _ = Session.objects.filter(expire_date__lt=now).delete()
     return {"task_results": results, "scheduled_runs": runs, "sessions": sessions}
+
+
+@periodic("*/10 * * * *", name="core.fail_stale_imports")
+@task()
+def fail_stale_imports(*, scheduled_at: str) -> int:
+    """Every 10 minutes: imports left validating or applying by a worker that died (no sign of life for
+    `IMPORT_STALE_AFTER` before the scheduled time) are marked failed, with the reason in their report."""
+    return imports.fail_stale_jobs(now=datetime.fromisoformat(scheduled_at))
+
+
+@periodic("29 3 * * *", name="core.purge_import_files")
+@task()
+def purge_import_files(*, scheduled_at: str) -> int:
+    """Daily: the uploaded files and error reports of imports finished more than `IMPORT_RETENTION` before the
+    scheduled time are deleted; the jobs stay, marked with when."""
+    return imports.purge_old_files(now=datetime.fromisoformat(scheduled_at))
 
 
 @task()

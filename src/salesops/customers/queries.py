@@ -1,5 +1,5 @@
-"""Read side of customers: the scoping functions (customers, their contacts and addresses) and the rule for who may
-change a customer."""
+"""Read side of customers: the scoping functions (customers, their contacts and addresses), the rule for who may
+change a customer, and what belongs on a customer's timeline."""
 
 from django.db.models import Prefetch, Q, QuerySet
 
@@ -12,6 +12,7 @@ from salesops.accounts.scopes import (
     sees_everything,
     under_paths,
 )
+from salesops.core.models import Event
 from salesops.core.scoping import for_user, scope_for
 from salesops.customers.models import Contact, Customer, CustomerAddress
 
@@ -114,3 +115,16 @@ def primary_contact(customer: Customer) -> Contact | None:
     if hasattr(customer, "primary_contacts"):
         return customer.primary_contacts[0] if customer.primary_contacts else None
     return customer.contacts.filter(is_primary=True, is_active=True).first()
+
+
+def timeline_subjects(customer: Customer, contacts: list[Contact], addresses: list[CustomerAddress]) -> dict:
+    """What besides the customer itself has events on its timeline (model -> primary keys): its `contacts`, which
+    are never deleted while it exists, and its `addresses`, current and deleted. A deleted address is found
+    through its `address.deleted` event, which keeps the address's last state, customer included."""
+    deleted = Event.objects.filter(
+        type="address.deleted", subject_type=CustomerAddress._meta.label_lower, payload__before__customer=customer.pk
+    ).values_list("subject_id", flat=True)
+    return {
+        Contact: [contact.pk for contact in contacts],
+        CustomerAddress: [*(address.pk for address in addresses), *deleted],
+    }

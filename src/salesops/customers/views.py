@@ -21,7 +21,7 @@ from salesops.customers.exports import customers_export
 from salesops.customers.filters import filter_customers
 from salesops.customers.forms import CreditForm, CustomerForm
 from salesops.customers.models import Customer, CustomerAddress
-from salesops.customers.queries import can_change_customers, visible_customers
+from salesops.customers.queries import can_change_customers, timeline_subjects, visible_customers
 from salesops.customers.schemas import CustomerFilters
 
 PAGE_SIZE = 25
@@ -59,16 +59,22 @@ def customer_detail(request, customer_id: int):
     customer = scoped_customer(request, customer_id)
     definitions = CustomFieldDefinition.objects.for_model(Customer)
     custom_values = [(d.display_label(), customer.custom_fields.get(d.name)) for d in definitions]
+    sections = contacts_and_addresses(customer)
+    # The contacts' and addresses' events too: who changed a phone number or an address belongs to the customer's
+    # history.
+    related = timeline_subjects(
+        customer, sections["active_contacts"] + sections["inactive_contacts"], sections["addresses"]
+    )
     return render(
         request,
         "customers/detail.html",
         {
             "customer": customer,
             "custom_values": custom_values,
-            "timeline": timeline_entries(customer),
+            "timeline": timeline_entries(customer, related=related),
             "can_change": can_change_customers(request.user),
             "credit_form": credit_form_for(request.user, customer),
-            **contacts_and_addresses(customer),
+            **sections,
         },
     )
 

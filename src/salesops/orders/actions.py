@@ -573,14 +573,27 @@ def cancel_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesO
 
 
 def cancel_remainder(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
-    remainder = [(line, line.remaining_quantity) for line in order.lines.select_related("product")]
-    remainder = [(line, quantity) for line, quantity in remainder if quantity]
+    lines = list(order.lines.select_related("product"))
+    remainder = [(line, line.remaining_quantity) for line in lines if line.remaining_quantity]
     give_back_stock(order, actor=actor)
     for line, quantity in remainder:
         line.cancelled_quantity += quantity
     OrderLine.objects.bulk_update([line for line, _quantity in remainder], ["cancelled_quantity"])
-    data = {"cancelled": line_quantities(remainder)}
-    return transition(order, OrderStatus.SHIPPED, actor=actor, reason=comment or _("Remainder cancelled."), data=data)
+    also = {"cancelled_amount": cancelled_amount(order, lines)}
+    data = {"cancelled": line_quantities(remainder), "cancelled_amount": str(also["cancelled_amount"])}
+    reason = comment or _("Remainder cancelled.")
+    return transition(order, OrderStatus.SHIPPED, actor=actor, reason=reason, data=data, also=also)
+
+
+def cancelled_amount(order: SalesOrder, lines: list[OrderLine]) -> Decimal:
+    """What the cancelled remainder of `order` is worth, so that it leaves the credit exposure: the order's total
+    less what is invoiced and less what is shipped but not yet invoiced (each line's share of net and VAT, to the
+    cent, as an invoice prices part of a line). When everything shipped is invoiced already, nothing of the order
+    stays open, whatever the rounding of its invoices."""
+    uninvoiced = sum(
+        (sum(line.share_of(line.shipped_quantity - line.invoiced_quantity)) for line in lines), Decimal("0.00")
+    )
+    return max(order.total - order.invoiced_amount - uninvoiced, Decimal("0.00"))
 
 
 def line_quantities(pairs: list[tuple[OrderLine, Decimal]]) -> list[dict]:

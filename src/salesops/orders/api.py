@@ -1,5 +1,7 @@
 """/api/v1/orders: parse, authorise, call an action, return."""
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest
@@ -8,6 +10,7 @@ from ninja import Query, Router, Status
 from salesops.accounts.auth import require_scope
 from salesops.accounts.models import User
 from salesops.catalog.models import Product
+from salesops.core.api.actions import action_endpoint
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
 from salesops.core.api.exports import export_routes
@@ -135,65 +138,57 @@ def order_events(request: HttpRequest, order_id: int):
     return event_list(get_order(request, order_id))
 
 
-def order_action(path: str, summary: str, description: str, call, *, answer=order_out):
-    """Register POST /orders/{id}/<path>: scope, lookup within the caller's scope, the action, the order (read
-    afresh, unless `answer` renders what the action returns)."""
-
-    def handler(request: HttpRequest, order_id: int, payload: CommentIn):
-        require_scope(request, "orders:write")
-        order = get_order(request, order_id)
-        return Status(200, answer(call(order, actor=request.user, comment=payload.comment)))
-
-    handler.__name__ = f"{path}_order"
-    handler.__doc__ = description
-    router.post(
-        f"/orders/{{order_id}}/{path}",
-        response={200: OrderOut, **WRITE_ERRORS},
-        openapi_extra=OPENAPI_EXTRA,
-        summary=summary,
-        operation_id=f"orders_{path}",
-    )(idempotent(handler))
-
-
+# POST /orders/{order_id}/<verb>: the order within the caller's scope, the action with the comment, the order.
+order_action = partial(
+    action_endpoint,
+    router,
+    "/orders/{order_id}",
+    load=get_order,
+    answer=order_out,  # the order as stored after the action
+    response=OrderOut,
+    body=CommentIn,
+    scopes=["orders:write"],
+)
 order_action(
     "submit",
-    "Submit a draft order",
-    "Credit check (over the limit, or credit frozen or on hold: on_hold with the reason, unless prepay), then "
-    "the approval policy (rejects, or routes the order to its approvers: see /approval-requests), then stock "
-    "reservation (short: on_hold).",
-    lambda order, *, actor, comment: actions.submit_order(order, actor=actor),
+    summary="Submit a draft order",
+    description="Credit check (over the limit, or credit frozen or on hold: on_hold with the reason, unless "
+    "prepay), then the approval policy (rejects, or routes the order to its approvers: see /approval-requests), "
+    "then stock reservation (short: on_hold).",
+    call=lambda order, *, actor, comment: actions.submit_order(order, actor=actor),
     answer=OrderOut.from_orm,  # submit_order returns the order with everything its answer shows
+    answer_returned=True,
 )
 order_action(
     "approve",
-    "Approve an order waiting for approval",
-    "The caller's approval task on the order (or one they stand in for) is approved; when the chain is complete "
-    "the order is confirmed with its stock reserved.",
-    actions.approve_order,
+    summary="Approve an order waiting for approval",
+    description="The caller's approval task on the order (or one they stand in for) is approved; when the chain "
+    "is complete the order is confirmed with its stock reserved.",
+    call=actions.approve_order,
 )
 order_action(
     "reject",
-    "Reject an order waiting for approval",
-    "The caller's approval task on the order is rejected, and the order with it; `comment` is required.",
-    actions.reject_order,
+    summary="Reject an order waiting for approval",
+    description="The caller's approval task on the order is rejected, and the order with it; `comment` is required.",
+    call=actions.reject_order,
 )
 order_action(
     "cancel",
-    "Cancel an order",
-    "Drafts, submitted, held and confirmed orders; reserved stock is released.",
-    actions.cancel_order,
+    summary="Cancel an order",
+    description="Drafts, submitted, held and confirmed orders; reserved stock is released.",
+    call=actions.cancel_order,
 )
 order_action(
     "hold",
-    "Put an order on hold",
-    "Submitted or confirmed orders; `comment` (the reason) is required.",
-    actions.hold_order,
+    summary="Put an order on hold",
+    description="Submitted or confirmed orders; `comment` (the reason) is required.",
+    call=actions.hold_order,
 )
 order_action(
     "release",
-    "Release an order from hold",
-    "Runs the credit check, the approval gate and the stock reservation again; refused (422) if they fail.",
-    actions.release_order,
+    summary="Release an order from hold",
+    description="Runs the credit check, the approval gate and the stock reservation again; refused (422) if they fail.",
+    call=actions.release_order,
 )
 
 

@@ -2,20 +2,27 @@
 
 from salesops.core.exports import export_response
 
+# The columns of every priced document (an order or a quote, see `PricedDocument`): who and where, then totals.
+DOCUMENT_COLUMNS = [
+    ("id", lambda d: d.pk),
+    ("number", lambda d: d.number),
+    ("status", lambda d: d.status),
+    ("customer", lambda d: d.customer.name),
+    ("region", lambda d: d.region.name),
+    ("office", lambda d: d.office.name),
+    ("owner", lambda d: d.owner.username),
+    ("warehouse", lambda d: d.warehouse.code),
+    ("payment_term", lambda d: d.payment_term),
+]
+TOTAL_COLUMNS = [
+    ("subtotal", lambda d: d.subtotal),
+    ("discount", lambda d: d.discount_amount),
+    ("tax", lambda d: d.tax_amount),
+    ("total", lambda d: d.total),
+]
 COLUMNS = [
-    ("id", lambda o: o.pk),
-    ("number", lambda o: o.number),
-    ("status", lambda o: o.status),
-    ("customer", lambda o: o.customer.name),
-    ("region", lambda o: o.region.name),
-    ("office", lambda o: o.office.name),
-    ("owner", lambda o: o.owner.username),
-    ("warehouse", lambda o: o.warehouse.code),
-    ("payment_term", lambda o: o.payment_term),
-    ("subtotal", lambda o: o.subtotal),
-    ("discount", lambda o: o.discount_amount),
-    ("tax", lambda o: o.tax_amount),
-    ("total", lambda o: o.total),
+    *DOCUMENT_COLUMNS,
+    *TOTAL_COLUMNS,
     ("prepayment", lambda o: o.prepayment_amount),
     ("hold_reason", lambda o: o.hold_reason),
     ("created_at", lambda o: o.created_at),

@@ -69,6 +69,18 @@ class BaseLineFormSet(forms.BaseFormSet):
 LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=3, max_num=200, validate_max=True)
 
 
+def line_formset(request, document=None) -> BaseLineFormSet:
+    """The lines of an order or quote form, bound to what was posted; when editing `document`, filled with its
+    lines."""
+    initial = None
+    if document is not None:
+        initial = [
+            {"product": line.product_id, "quantity": line.quantity, "discount_percent": line.discount_percent}
+            for line in document.lines.all()
+        ]
+    return LineFormSet(request.POST or None, form_kwargs={"user": request.user}, prefix="lines", initial=initial)
+
+
 def add_action_errors(form: OrderForm, formset: BaseLineFormSet, exc: ValidationError) -> None:
     """Show an action's ValidationError next to the header field or line field it names."""
     for key, messages in exc.message_dict.items():

@@ -78,35 +78,98 @@ class OrderCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class SalesOrder(TimeStampedModel):
-    """A customer's order for goods shipped from one warehouse.
+def discount_range(name: str) -> models.CheckConstraint:
+    """A discount is a percentage from 0 to 100 (orders, quotes and their lines)."""
+    return models.CheckConstraint(condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name=name)
 
-    Office, region and payment term are copied from the customer when the order is created, so later changes to
-    the customer do not move or re-price existing orders. Totals are the sums of the lines, rounded half up to
-    0.01 CNY. Only drafts are edited; anything after submission goes through `transition`.
-    """
 
-    Status = OrderStatus
+def customer_field(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name=related_name)
+
+
+def owner_field(related_name: str) -> models.ForeignKey:
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sales rep"), on_delete=models.PROTECT, related_name=related_name
+    )
+
+
+def warehouse_field(**options) -> models.ForeignKey:
+    return models.ForeignKey(
+        Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+", **options
+    )
+
+
+class PricedDocument(TimeStampedModel):
+    """What a sales order and a quote share: a numbered offer of goods to one customer, shipping from one
+    warehouse, with an order-level discount and totals computed from its lines (`PricedLine`) by `totals.py`:
+    Decimal, rounded half up to 0.01 CNY.
+
+    Office, region and payment term are copied from the customer when the document is created, so later changes
+    to the customer do not move or re-price it. Each document declares its own `customer`, `owner` and
+    `warehouse` (with `customer_field`, `owner_field` and `warehouse_field`: only their reverse names and help
+    differ) and its own `status`."""
 
     number = models.CharField(_("number"), max_length=20, unique=True)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sales rep"), on_delete=models.PROTECT, related_name="sales_orders"
-    )
     office = models.ForeignKey(
         OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+", editable=False
     )
     region = models.ForeignKey(
         OrgUnit, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+", editable=False
     )
-    warehouse = models.ForeignKey(Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
     payment_term = models.CharField(_("payment term"), max_length=10, choices=Customer.PaymentTerm.choices)
     discount_percent = models.DecimalField(_("order discount %"), default=Decimal(0), **PERCENT)
     subtotal = models.DecimalField(_("subtotal"), default=Decimal(0), **MONEY)
     discount_amount = models.DecimalField(_("discount"), default=Decimal(0), **MONEY)
     tax_amount = models.DecimalField(_("tax"), default=Decimal(0), **MONEY)
     total = models.DecimalField(_("total"), default=Decimal(0), **MONEY)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.number
+
+
+class PricedLine(models.Model):
+    """What a line of an order and of a quote share: one product, priced from the customer's price list on the
+    day of entry (or as quoted), with the product's tax rate. `amount` is after the line discount, before tax;
+    `tax_amount` is after the document's discount. Each line model declares the link to its document."""
+
+    position = models.PositiveIntegerField(_("position"))
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    unit_price = models.DecimalField(_("unit price"), **MONEY)
+    discount_percent = models.DecimalField(_("discount %"), default=Decimal(0), **PERCENT)
+    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    tax_amount = models.DecimalField(_("tax"), **MONEY)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def line_constraints(document: str, prefix: str) -> list[models.BaseConstraint]:
+        """One position per line of a `document`, a quantity above zero and a discount from 0 to 100, named
+        `<prefix>_...` as the first migrations named them."""
+        return [
+            models.UniqueConstraint(fields=[document, "position"], name=f"unique_{prefix}_position"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name=f"{prefix}_quantity_positive"),
+            discount_range(f"{prefix}_discount_range"),
+        ]
+
+
+class SalesOrder(PricedDocument):
+    """A customer's order for goods shipped from one warehouse (see `PricedDocument`). Only drafts are edited;
+    anything after submission goes through `transition`.
+    """
+
+    Status = OrderStatus
+
+    customer = customer_field("orders")
+    owner = owner_field("sales_orders")
+    warehouse = warehouse_field()
+    status = models.CharField(_("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
     prepayment_amount = models.DecimalField(_("prepayment"), default=Decimal(0), **MONEY)
     prepayment_applied = models.DecimalField(
         _("prepayment applied"),
@@ -115,6 +178,12 @@ class SalesOrder(TimeStampedModel):
         **MONEY,
     )
     invoiced_amount = models.DecimalField(_("invoiced"), default=Decimal(0), **MONEY)
+    cancelled_amount = models.DecimalField(
+        _("cancelled"),
+        default=Decimal(0),
+        help_text=_("What the cancelled remainder of a partially shipped order was worth: it is never invoiced."),
+        **MONEY,
+    )
     hold_reason = models.CharField(_("hold reason"), max_length=1000, blank=True)
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -148,18 +217,15 @@ class SalesOrder(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
-    class Meta:
+    class Meta(PricedDocument.Meta):
         verbose_name = _("sales order")
         verbose_name_plural = _("sales orders")
-        ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
             models.Index(fields=["created_at"], name="order_created_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="order_discount_range"
-            ),
+            discount_range("order_discount_range"),
             models.CheckConstraint(
                 condition=Q(prepayment_amount__gte=0) & Q(prepayment_amount__lte=models.F("total")),
                 name="order_prepayment_range",
@@ -172,10 +238,11 @@ class SalesOrder(TimeStampedModel):
                 condition=Q(invoiced_amount__gte=0) & Q(invoiced_amount__lte=models.F("total")),
                 name="order_invoiced_range",
             ),
+            models.CheckConstraint(
+                condition=Q(cancelled_amount__gte=0) & Q(cancelled_amount__lte=models.F("total")),
+                name="order_cancelled_range",
+            ),
         ]
-
-    def __str__(self):
-        return self.number
 
     @property
     def is_waiting_for_approval(self) -> bool:
@@ -183,26 +250,17 @@ class SalesOrder(TimeStampedModel):
 
     @property
     def open_amount(self) -> Decimal:
-        """What of this order is not yet invoiced nor covered by its unused prepayment: its share of credit
-        exposure while it is open (invoiced amounts are counted as receivables instead)."""
+        """What of this order is neither invoiced, nor cancelled, nor covered by its unused prepayment: its share of
+        credit exposure while it is open (invoiced amounts are counted as receivables instead, and a cancelled
+        remainder is owed by nobody). `queries.open_orders_amount` sums the same in SQL."""
         unused_prepayment = self.prepayment_amount - self.prepayment_applied
-        return max(self.total - self.invoiced_amount - unused_prepayment, Decimal("0.00"))
+        return max(self.total - self.invoiced_amount - self.cancelled_amount - unused_prepayment, Decimal("0.00"))
 
 
-class OrderLine(models.Model):
-    """One product on an order: the unit price comes from the customer's price list on the day of entry, the tax
-    rate from the product. `amount` is after the line discount, before tax; `tax_amount` is after the order
-    discount."""
+class OrderLine(PricedLine):
+    """One product on an order (see `PricedLine`), with what of it was shipped, cancelled and invoiced."""
 
     order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveIntegerField(_("position"))
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    unit_price = models.DecimalField(_("unit price"), **MONEY)
-    discount_percent = models.DecimalField(_("discount %"), default=Decimal(0), **PERCENT)
-    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
-    amount = models.DecimalField(_("amount"), **MONEY)
-    tax_amount = models.DecimalField(_("tax"), **MONEY)
     shipped_quantity = models.DecimalField(_("shipped"), default=Decimal(0), **QUANTITY)
     cancelled_quantity = models.DecimalField(
         _("cancelled"), default=Decimal(0), help_text=_("The unshipped remainder of a cancelled order."), **QUANTITY
@@ -214,11 +272,7 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
         ordering = ["order", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["order", "position"], name="unique_order_line_position"),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="order_line_quantity_positive"),
-            models.CheckConstraint(
-                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="order_line_discount_range"
-            ),
+            *PricedLine.line_constraints("order", "order_line"),
             models.CheckConstraint(
                 condition=Q(shipped_quantity__gte=0)
                 & Q(cancelled_quantity__gte=0)
@@ -243,6 +297,12 @@ class OrderLine(models.Model):
     def net_amount(self) -> Decimal:
         """The line's amount after the order discount, before tax (what a VAT invoice shows for it)."""
         return money(self.amount * (100 - self.order.discount_percent) / 100)
+
+    def share_of(self, quantity: Decimal) -> tuple[Decimal, Decimal]:
+        """Net amount and VAT of `quantity` of this line, each its proportional share rounded half up to the cent:
+        how an invoice prices part of a line."""
+        share = quantity / self.quantity
+        return money(self.net_amount * share), money(self.tax_amount * share)
 
 
 class Shipment(TimeStampedModel):
@@ -355,40 +415,19 @@ QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_QUOTE_STATUSES = (QS.DRAFT, QS.SENT)
 
 
-class Quote(TimeStampedModel):
-    """An offer to a customer: lines priced from the customer's price list when entered, held until `valid_until`
-    (inclusive, company time zone). Office, region and payment term are copied from the customer as on orders;
-    totals are computed exactly as an order's (`totals.py`). Accepting converts it into one draft order at the
-    quoted prices (`converted_order`, unique); after `valid_until` the expiry job marks it expired."""
+class Quote(PricedDocument):
+    """An offer to a customer (see `PricedDocument`): lines priced from the customer's price list when entered,
+    held until `valid_until` (inclusive, company time zone), totalled exactly as an order. Accepting converts it
+    into one draft order at the quoted prices (`converted_order`, unique); after `valid_until` the expiry job marks
+    it expired."""
 
     Status = QuoteStatus
 
-    number = models.CharField(_("number"), max_length=20, unique=True)
-    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="quotes")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("sales rep"), on_delete=models.PROTECT, related_name="quotes"
-    )
-    office = models.ForeignKey(
-        OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    region = models.ForeignKey(
-        OrgUnit, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    warehouse = models.ForeignKey(
-        Warehouse,
-        verbose_name=_("warehouse"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Where the goods would ship from; the quote shows its available stock."),
-    )
+    customer = customer_field("quotes")
+    owner = owner_field("quotes")
+    warehouse = warehouse_field(help_text=_("Where the goods would ship from; the quote shows its available stock."))
     status = models.CharField(_("status"), max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
-    payment_term = models.CharField(_("payment term"), max_length=10, choices=Customer.PaymentTerm.choices)
     valid_until = models.DateField(_("valid until"))
-    discount_percent = models.DecimalField(_("order discount %"), default=Decimal(0), **PERCENT)
-    subtotal = models.DecimalField(_("subtotal"), default=Decimal(0), **MONEY)
-    discount_amount = models.DecimalField(_("discount"), default=Decimal(0), **MONEY)
-    tax_amount = models.DecimalField(_("tax"), default=Decimal(0), **MONEY)
-    total = models.DecimalField(_("total"), default=Decimal(0), **MONEY)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     converted_order = models.OneToOneField(
         SalesOrder,
@@ -400,54 +439,33 @@ class Quote(TimeStampedModel):
         help_text=_("The order this quote became when the customer accepted it."),
     )
 
-    class Meta:
+    class Meta(PricedDocument.Meta):
         verbose_name = _("quote")
         verbose_name_plural = _("quotes")
-        ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["customer", "status"], name="quote_customer_status_idx"),
             models.Index(fields=["status", "valid_until"], name="quote_expiry_idx"),
             models.Index(fields=["created_at"], name="quote_created_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="quote_discount_range"
-            ),
+            discount_range("quote_discount_range"),
             models.CheckConstraint(
                 condition=Q(converted_order__isnull=True) | Q(status=QuoteStatus.ACCEPTED),
                 name="quote_converted_only_when_accepted",
             ),
         ]
 
-    def __str__(self):
-        return self.number
 
-
-class QuoteLine(models.Model):
-    """One product on a quote, priced like an order line (price list of the day of entry, tax rate of the
-    product); the unit price stays as quoted when the quote becomes an order."""
+class QuoteLine(PricedLine):
+    """One product on a quote (see `PricedLine`); the unit price stays as quoted when the quote becomes an order."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveIntegerField(_("position"))
-    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="+")
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    unit_price = models.DecimalField(_("unit price"), **MONEY)
-    discount_percent = models.DecimalField(_("discount %"), default=Decimal(0), **PERCENT)
-    tax_rate = models.DecimalField(_("tax rate"), max_digits=5, decimal_places=4)
-    amount = models.DecimalField(_("amount"), **MONEY)
-    tax_amount = models.DecimalField(_("tax"), **MONEY)
 
     class Meta:
         verbose_name = _("quote line")
         verbose_name_plural = _("quote lines")
         ordering = ["quote", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["quote", "position"], name="unique_quote_line_position"),
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="quote_line_quantity_positive"),
-            models.CheckConstraint(
-                condition=Q(discount_percent__gte=0) & Q(discount_percent__lte=100), name="quote_line_discount_range"
-            ),
-        ]
+        constraints = PricedLine.line_constraints("quote", "quote_line")
 
     def __str__(self):
         return f"{self.quote_id}/{self.position}: {self.product_id} × {self.quantity}"

@@ -123,7 +123,8 @@ def open_orders_amount(customer: Customer, *, excluding: SalesOrder | None = Non
     """Confirmed, not yet invoiced orders of the customer, less what was prepaid on them.
 
     Orders holding stock count too: a confirmed order put on hold keeps its reservation and its exposure.
-    Invoiced parts are receivables already; an unused prepayment covers part of the rest (see `open_amount`).
+    Invoiced parts are receivables already, the cancelled remainder of a partially shipped order is owed by nobody,
+    and an unused prepayment covers part of the rest (see `SalesOrder.open_amount`).
     The status condition lets the (customer, status) index find the customer's open orders without reading their
     history (invoiced, paid, cancelled orders), however long it grows.
 
@@ -132,8 +133,11 @@ def open_orders_amount(customer: Customer, *, excluding: SalesOrder | None = Non
     """
     holding = ", ".join(["%s"] * len(STOCK_HOLDING_STATUSES))
     open_ = ", ".join(["%s"] * len(OPEN_STATUSES))
+    # Per order, as `SalesOrder.open_amount`: never below zero (a prepayment larger than what was kept of a
+    # partly cancelled order is not credit for the customer's other orders).
+    amount = "total - invoiced_amount - cancelled_amount - prepayment_amount + prepayment_applied"
     sql = (
-        "SELECT COALESCE(SUM(total - invoiced_amount - prepayment_amount + prepayment_applied), 0) "
+        f"SELECT COALESCE(SUM(CASE WHEN {amount} > 0 THEN {amount} ELSE 0 END), 0) "
         f"FROM {connection.ops.quote_name(SalesOrder._meta.db_table)} "
         f"WHERE customer_id = %s AND status IN ({holding}) AND (status IN ({open_}) OR is_stock_reserved)"
     )

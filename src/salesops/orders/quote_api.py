@@ -1,10 +1,13 @@
 """/api/v1/quotes: parse, authorise, call an action, return. Reads like orders: the same scoping rule, filters,
 ordering, pagination and export."""
 
+from functools import partial
+
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from salesops.accounts.auth import require_scope
+from salesops.core.api.actions import action_endpoint
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
 from salesops.core.api.exports import export_routes
@@ -111,41 +114,36 @@ def quote_pdf(request: HttpRequest, quote_id: int):
     return quote_pdf_response(get_quote(request, quote_id), request)
 
 
-def quote_action(path: str, summary: str, description: str, call, *, scopes=("quotes:write",)):
-    """Register POST /quotes/{id}/<path>: scopes, lookup within the caller's scope, the action, the quote."""
-
-    def handler(request: HttpRequest, quote_id: int, payload: CommentIn):
-        for scope in scopes:
-            require_scope(request, scope)
-        quote = get_quote(request, quote_id)
-        call(quote, actor=request.user, comment=payload.comment)
-        return Status(200, quote_out(quote))
-
-    handler.__name__ = f"{path}_quote"
-    handler.__doc__ = description
-    router.post(
-        f"/quotes/{{quote_id}}/{path}",
-        response={200: QuoteOut, **WRITE_ERRORS},
-        openapi_extra=OPENAPI_EXTRA,
-        summary=summary,
-        operation_id=f"quotes_{path}",
-    )(idempotent(handler))
-
-
+# POST /quotes/{quote_id}/<verb>: the quote within the caller's scope, the action with the comment, the quote.
+quote_action = partial(
+    action_endpoint,
+    router,
+    "/quotes/{quote_id}",
+    load=get_quote,
+    answer=quote_out,
+    response=QuoteOut,
+    body=CommentIn,
+    scopes=["quotes:write"],
+)
 quote_action(
     "send",
-    "Mark a draft quote as sent",
-    "Refused (422) past its validity date or when a discount is above the sender's discount limit.",
-    quote_actions.send_quote,
+    summary="Mark a draft quote as sent",
+    description="Refused (422) past its validity date or when a discount is above the sender's discount limit.",
+    call=quote_actions.send_quote,
 )
-quote_action("decline", "Record that the customer declined", "Sent quotes only.", quote_actions.decline_quote)
-quote_action("cancel", "Cancel a quote", "Draft or sent quotes.", quote_actions.cancel_quote)
+quote_action(
+    "decline",
+    summary="Record that the customer declined",
+    description="Sent quotes only.",
+    call=quote_actions.decline_quote,
+)
+quote_action("cancel", summary="Cancel a quote", description="Draft or sent quotes.", call=quote_actions.cancel_quote)
 quote_action(
     "convert",
-    "Convert an accepted quote into a draft order",
-    "Draft or sent quotes within their validity date: creates one draft order at the quoted prices, marks the "
-    "quote accepted and links the order (`converted_order`). Converting again answers with the same order. "
-    "Needs `orders:write` as well.",
-    quote_actions.convert_quote_to_order,
-    scopes=("quotes:write", "orders:write"),
+    summary="Convert an accepted quote into a draft order",
+    description="Draft or sent quotes within their validity date: creates one draft order at the quoted prices, "
+    "marks the quote accepted and links the order (`converted_order`). Converting again answers with the same "
+    "order. Needs `orders:write` as well.",
+    call=quote_actions.convert_quote_to_order,
+    scopes=["quotes:write", "orders:write"],
 )

@@ -1,22 +1,12 @@
 """Quote export columns, shared by the page export and the API export (CSV and Excel)."""
 
 from salesops.core.exports import export_response
+from salesops.orders.exports import DOCUMENT_COLUMNS, TOTAL_COLUMNS
 
 COLUMNS = [
-    ("id", lambda q: q.pk),
-    ("number", lambda q: q.number),
-    ("status", lambda q: q.status),
-    ("customer", lambda q: q.customer.name),
-    ("region", lambda q: q.region.name),
-    ("office", lambda q: q.office.name),
-    ("owner", lambda q: q.owner.username),
-    ("warehouse", lambda q: q.warehouse.code),
-    ("payment_term", lambda q: q.payment_term),
+    *DOCUMENT_COLUMNS,
     ("valid_until", lambda q: q.valid_until),
-    ("subtotal", lambda q: q.subtotal),
-    ("discount", lambda q: q.discount_amount),
-    ("tax", lambda q: q.tax_amount),
-    ("total", lambda q: q.total),
+    *TOTAL_COLUMNS,
     ("order", lambda q: q.converted_order.number if q.converted_order_id else ""),
     ("created_at", lambda q: q.created_at),
     ("sent_at", lambda q: q.sent_at),

@@ -19,7 +19,7 @@ from salesops.core.scoping import get_for_user
 from salesops.core.timeline import timeline_entries
 from salesops.orders import quote_actions
 from salesops.orders.filters import filter_quotes
-from salesops.orders.forms import LineFormSet, QuoteForm, add_action_errors
+from salesops.orders.forms import QuoteForm, add_action_errors, line_formset
 from salesops.orders.models import QUOTE_TRANSITIONS, Quote, QuoteStatus
 from salesops.orders.queries import available_stock, may_sell, visible_quotes
 from salesops.orders.quote_exports import quotes_export
@@ -86,7 +86,7 @@ def quote_create(request):
     require_seller(request)
     initial = {"valid_until": quote_actions.default_valid_until()}
     form = QuoteForm(request.POST or None, user=request.user, initial=initial)
-    formset = LineFormSet(request.POST or None, form_kwargs={"user": request.user}, prefix="lines")
+    formset = line_formset(request)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -113,10 +113,6 @@ def quote_edit(request, quote_id: int):
     if quote.status != QuoteStatus.DRAFT:
         messages.error(request, _("Only draft quotes can be changed."))
         return redirect("orders:quote_detail", quote_id=quote.pk)
-    initial_lines = [
-        {"product": line.product_id, "quantity": line.quantity, "discount_percent": line.discount_percent}
-        for line in quote.lines.all()
-    ]
     form = QuoteForm(
         request.POST or None,
         user=request.user,
@@ -127,9 +123,7 @@ def quote_edit(request, quote_id: int):
             "valid_until": quote.valid_until,
         },
     )
-    formset = LineFormSet(
-        request.POST or None, form_kwargs={"user": request.user}, prefix="lines", initial=initial_lines
-    )
+    formset = line_formset(request, quote)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         changes = {field: data[field] for field in ("warehouse", "discount_percent", "valid_until")}

@@ -59,6 +59,10 @@ class OrderOut(Schema):
     total: Decimal = Field(description="CNY: subtotal - discount + tax, rounded half up to 0.01.")
     prepayment_amount: Decimal
     invoiced_amount: Decimal = Field(description="CNY invoiced so far (tax included).")
+    cancelled_amount: Decimal = Field(
+        description="CNY (tax included) the cancelled remainder of a partially shipped order was worth: never "
+        "invoiced, and not part of the customer's credit exposure."
+    )
     hold_reason: str
     is_stock_reserved: bool
     approval_reasons: list[str] = Field(description="Why the order needs approval (empty: it does not).")

@@ -20,7 +20,7 @@ from salesops.inventory.models import StockLevel
 from salesops.orders import actions
 from salesops.orders.exports import orders_export, shipments_export
 from salesops.orders.filters import filter_orders, filter_shipments
-from salesops.orders.forms import LineFormSet, OrderForm, add_action_errors
+from salesops.orders.forms import OrderForm, add_action_errors, line_formset
 from salesops.orders.models import TRANSITIONS, OrderStatus, SalesOrder
 from salesops.orders.queries import (
     may_decide,
@@ -91,7 +91,7 @@ def require_seller(request) -> None:
 def order_create(request):
     require_seller(request)
     form = OrderForm(request.POST or None, user=request.user)
-    formset = LineFormSet(request.POST or None, form_kwargs={"user": request.user}, prefix="lines")
+    formset = line_formset(request)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:
@@ -117,19 +117,13 @@ def order_edit(request, order_id: int):
     if order.status != OrderStatus.DRAFT:
         messages.error(request, _("Only draft orders can be changed."))
         return redirect("orders:detail", order_id=order.pk)
-    initial_lines = [
-        {"product": line.product_id, "quantity": line.quantity, "discount_percent": line.discount_percent}
-        for line in order.lines.all()
-    ]
     form = OrderForm(
         request.POST or None,
         user=request.user,
         editing=True,
         initial={"warehouse": order.warehouse_id, "discount_percent": order.discount_percent},
     )
-    formset = LineFormSet(
-        request.POST or None, form_kwargs={"user": request.user}, prefix="lines", initial=initial_lines
-    )
+    formset = line_formset(request, order)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         try:

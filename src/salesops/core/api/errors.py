@@ -6,7 +6,7 @@ field at fault and never a 500.
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
@@ -117,6 +117,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if where == {"query"}:
             return envelope(api, request, 400, "Invalid query parameters.", code="invalid_parameter", fields=fields)
         return envelope(api, request, 422, "The request has invalid fields.", fields=fields)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: the same JSON envelope as every other error (Django alone
+        would answer with an HTML page)."""
+        return envelope(api, request, 400, "The request body is too large.", code="too_large")
 
     @api.exception_handler(DjangoValidationError)
     def domain_invalid(request, exc: DjangoValidationError):

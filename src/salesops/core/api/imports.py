@@ -40,6 +40,10 @@ class ImportJobOut(Schema):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    purged_at: datetime | None = Field(
+        description="When the uploaded file and the error report (`errors`, then empty) were deleted: finished "
+        "imports keep them for a limited number of days (30 unless the operator changed it)."
+    )
 
     @staticmethod
     def resolve_uploaded_by(job: ImportJob) -> str | None:

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     # The default approval policy reads the threshold of the order policy this removes.
     dependencies = [
-        ('orders', '0004_quotes'),
+        ('orders', '0005_salesorder_cancelled_amount'),
         ('approvals', '0002_default_order_policy'),
     ]
 

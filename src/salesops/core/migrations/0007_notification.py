@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_default_working_calendar'),
+        ('core', '0006_importjob_purged_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
