@@ -56,7 +56,7 @@ def clean_period(start, end) -> tuple[datetime.datetime, datetime.datetime]:
     if not isinstance(end, datetime.datetime):
         errors["end"] = [_("Enter an end date.")]
     if not errors and end <= start:
-        errors["end"] = [_("The end comes after the start.")]
+        errors["end"] = [_("The end must come after the start.")]
     elif not errors and (end - start).days > MAX_DAYS:
         errors["end"] = [_("Simulate %(days)s days at most.") % {"days": MAX_DAYS}]
     if errors:
