@@ -1,6 +1,7 @@
 """The /api/v1 API: one NinjaAPI, each app contributes a router."""
 
 from salesops.accounts.auth import ApiKeyAuth, SessionAuth
+from salesops.approvals.api import router as approvals_router
 from salesops.billing.api import router as billing_router
 from salesops.catalog.api import router as catalog_router
 from salesops.core.api.calendars import router as calendars_router
@@ -31,4 +32,5 @@ api.add_router("/", shipments_router)
 api.add_router("/", billing_router)
 api.add_router("/", imports_router)
 api.add_router("/", quotes_router)
+api.add_router("/", approvals_router)
 api.add_router("/", calendars_router)

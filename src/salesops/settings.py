@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "salesops.inventory",
     "salesops.orders",
     "salesops.billing",
+    "salesops.approvals",
     "salesops.web",
 ]
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from salesops.api import api
+from salesops.core import views as core_views
 from salesops.web import views as web_views
 
 urlpatterns = [
@@ -17,7 +18,9 @@ urlpatterns = [
     path("stock/", include("salesops.inventory.urls")),
     path("orders/", include("salesops.orders.urls")),
     path("billing/", include("salesops.billing.urls")),
+    path("approvals/", include("salesops.approvals.urls")),
     path("imports/", include("salesops.core.urls")),
+    path("notifications/", core_views.notifications_page, name="notifications"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

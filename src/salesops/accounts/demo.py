@@ -50,6 +50,9 @@ def load_demo_organisation() -> list[DemoLogin]:
     company, _ = OrgUnit.objects.get_or_create(code="demo", defaults={"kind": OrgUnit.Kind.COMPANY, "name": "示例集团"})
     logins = [DemoLogin("admin", Role.ADMIN, company.name)]
     make_user("admin", Role.ADMIN, company, "系统管理员", is_staff=True, is_superuser=True)
+    general_manager = make_user("gm", Role.REGIONAL_DIRECTOR, company, "总经理 刘洋")
+    OrgUnit.objects.filter(pk=company.pk).update(manager=general_manager)
+    logins.append(DemoLogin("gm", Role.REGIONAL_DIRECTOR, company.name))
     for role, username, name in [
         (Role.FINANCE, "finance", "财务 周敏"),
         (Role.RISK_OFFICER, "risk", "风控 吴静"),

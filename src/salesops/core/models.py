@@ -294,6 +294,34 @@ class ImportJob(TimeStampedModel):
         return self.status in self.RUNNING
 
 
+class Notification(models.Model):
+    """An in-app message to one person (the bell in the header), created from an event by a handler.
+
+    One per (event, recipient): a handler delivering the same event twice creates it once."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.ForeignKey(Event, verbose_name=_("event"), null=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "recipient"], name="notification_once_per_event"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
 def default_weekdays() -> list[int]:
     return list(working_time.DEFAULT_WEEKDAYS)
 

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,8 @@ from salesops.core.imports import (
     registered_importers,
     template_file,
 )
-from salesops.core.models import ImportJob
+from salesops.core.models import ImportJob, Notification
+from salesops.core.notifications import mark_read
 from salesops.core.scoping import for_user, get_for_user
 from salesops.core.tasks import queue_import
 
@@ -88,3 +90,16 @@ def import_template(request, kind: str, format: str):
     if importer is None or format not in EXPORT_FORMATS:
         raise Http404("no such template")
     return template_file(importer, format)
+
+
+@login_required
+def notifications_page(request):
+    """The signed-in user's in-app notifications, newest first; POST marks them all read."""
+    if request.method == "POST":
+        mark_read(request.user)
+        return redirect("notifications")
+    rows = Notification.objects.filter(recipient=request.user).order_by("-created_at", "-pk")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "core/notifications.html", {"page": page, "unread": rows.filter(read_at__isnull=True).count()}
+    )

@@ -1,6 +1,8 @@
 """Writes for sales orders. Each action is one transaction: validate, lock, change, record events.
 
-Business rules for orders live here and in `approval_gate.py`; the API and the pages only parse and call.
+Business rules for orders live here; whether an order needs approval is the approvals engine's decision
+(`approvals.actions.start_approval`, routed by the active policy), and the engine calls back the `*_approved`,
+`*_rejected` and `return_to_draft` actions below. The API and the pages only parse and call.
 Lock order everywhere: the order row, then the customer row (serialises credit checks per customer), then stock
 rows (through `inventory.actions`, which takes them in a fixed order).
 """
@@ -16,7 +18,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
 from salesops.accounts.models import OrgUnit, User
-from salesops.catalog.models import Product
+from salesops.approvals import actions as approvals
+from salesops.approvals.queries import approval_stands, pending_task_for
+from salesops.catalog.models import Product, ProductLine
 from salesops.catalog.pricing import company_today, prices_for
 from salesops.core import clock, events
 from salesops.core.actions import refuse_unknown_fields
@@ -27,12 +31,9 @@ from salesops.customers.actions import may_assign_owner
 from salesops.customers.models import Customer
 from salesops.inventory.actions import InsufficientStock, StockLine, clean_quantity, release_stock, reserve_stock
 from salesops.inventory.models import Warehouse
-from salesops.orders.approval_gate import approval_reasons
 from salesops.orders.models import TRANSITIONS, OrderCounter, OrderLine, OrderStatus, SalesOrder, transition
 from salesops.orders.queries import (
-    approver_for,
     credit_exposure,
-    may_decide,
     may_hold,
     may_record_prepayment,
     may_release_hold,
@@ -408,15 +409,16 @@ def credit_problem(order: SalesOrder, *, locked_customer: Customer | None = None
 def order_lines_sql(vendor: str) -> str:
     table = connection.ops.quote_name
     return (
-        f"SELECT {Row.columns(OrderLine, 'l')}, {Row.columns(Product, 'p')} "
+        f"SELECT {Row.columns(OrderLine, 'l')}, {Row.columns(Product, 'p')}, {Row.columns(ProductLine, 'pl')} "
         f"FROM {table(OrderLine._meta.db_table)} l JOIN {table(Product._meta.db_table)} p ON p.id = l.product_id "
+        f"JOIN {table(ProductLine._meta.db_table)} pl ON pl.id = p.line_id "
         "WHERE l.order_id = %s ORDER BY l.position"
     )
 
 
 def order_lines(order: SalesOrder) -> list[OrderLine]:
-    """The order's lines with their products, in position order, as `order.lines.select_related("product")` gives
-    them.
+    """The order's lines with their products and product lines (approval conditions read them), in position
+    order, as `order.lines.select_related("product__line")` gives them.
 
     Hand-written SQL (the same on SQLite and PostgreSQL): every submission reads them, and building the statement
     and its instances through the ORM took longer than running it."""
@@ -425,7 +427,8 @@ def order_lines(order: SalesOrder) -> list[OrderLine]:
         rows = cursor.fetchall()
     lines = []
     for row in rows:
-        line, product = Row.read(row, OrderLine, Product)
+        line, product, product_line = Row.read(row, OrderLine, Product, ProductLine)
+        set_related(product, "line", product_line)
         set_related(line, "product", product)
         set_related(line, "order", order)
         lines.append(line)
@@ -504,27 +507,38 @@ def confirm_or_hold(order: SalesOrder, *, actor, lines: list[OrderLine] | None =
     return transition(order, OrderStatus.CONFIRMED, actor=actor, also={"is_stock_reserved": True})
 
 
-def request_approval(order: SalesOrder, reasons: list[str], *, submitter: User, actor) -> None:
-    order.approval_reasons = reasons
-    order.approver = approver_for(submitter)
-    save_fields(order, ["approval_reasons", "approver", "updated_at"])
+def route_for_approval(order: SalesOrder, *, submitter: User, actor, lines: list[OrderLine] | None = None):
+    """Ask the approvals engine (the active policy) about a submitted order: approved at once → confirmed (or
+    held for stock), rejected by a rule → rejected with its message, routed → stays submitted, waiting, with
+    the matched rules' reasons. Returns the order."""
+    started = approvals.start_approval(order, submitter=submitter, actor=actor)
+    if started.outcome == "approve":
+        return confirm_or_hold(order, actor=actor, lines=lines)
+    return apply_routing(order, started, actor=actor)
+
+
+def apply_routing(order: SalesOrder, started, *, actor) -> SalesOrder:
+    """A submitted order the policy rejected (→ rejected with the rule's message) or routed (→ waiting)."""
+    if started.outcome == "reject":
+        return transition(order, OrderStatus.REJECTED, actor=actor, reason=started.message)
+    order.approval_reasons = list(started.reasons)
+    order.approved_by, order.decided_at, order.decision_comment = None, None, ""
+    # With the submission's own changes, when they wait for this save (`transition(..., save=False)`).
+    save_fields(order, ["approval_reasons", "approved_by", "decided_at", "decision_comment", "updated_at"])
     record_event(
         "order.approval_requested",
         order,
         actor=actor,
-        after={"approval_reasons": reasons, "approver": order.approver_id},
+        after={"approval_reasons": order.approval_reasons, "approval_request": started.request.pk},
     )
-
-
-def is_approved(order: SalesOrder) -> bool:
-    return order.decided_at is not None and order.approved_by_id is not None and bool(order.approval_reasons)
+    return order
 
 
 def submit_order(order: SalesOrder, *, actor: User) -> SalesOrder:
-    """Submit a draft: (a) credit check, failing → on_hold with the reason (unless prepay); (b) the approval gate,
-    needing approval → stays submitted, waiting for the submitter's manager; (c) otherwise confirmed with all
-    stock reserved, or on_hold with the shortage when stock is short. Returns the order with its lines, customer,
-    owner, office, region and warehouse loaded."""
+    """Submit a draft: (a) credit check, failing → on_hold with the reason (unless prepay); (b) the approval
+    policy (see `route_for_approval`); (c) when nothing needs approval, confirmed with all stock reserved, or
+    on_hold with the shortage when stock is short. Returns the order with its lines, customer, owner, office,
+    region and warehouse loaded."""
     check_may_sell(actor)
     with events.atomic():  # its events (submitted, stock reserved, confirmed) are written with one INSERT
         # The customer is read (and locked, for the credit check) with the order: its terms as they are now, not
@@ -536,7 +550,7 @@ def submit_order(order: SalesOrder, *, actor: User) -> SalesOrder:
         customer = locked.customer
         if customer.status != Customer.Status.ACTIVE:
             raise ValidationError({"customer_id": [_("Orders are taken for active customers only.")]})
-        lines = order_lines(locked)  # read once for the approval gate, the reservation and the answer
+        lines = order_lines(locked)  # read once for the approval policy, the reservation and the answer
         set_prefetched(locked, "lines", lines)
         also = {"submitted_by": actor, "payment_term": customer.payment_term}
         # Saved with the next change of the row (held, waiting for approval, or confirmed): one UPDATE, not two.
@@ -544,47 +558,63 @@ def submit_order(order: SalesOrder, *, actor: User) -> SalesOrder:
         problem = credit_problem(locked, locked_customer=customer)
         if problem:
             return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=problem)
-        reasons = approval_reasons(locked, actor, lines=lines)
-        if reasons:
-            request_approval(locked, reasons, submitter=actor, actor=actor)
-            return locked
-        return confirm_or_hold(locked, actor=actor, lines=lines)
+        return route_for_approval(locked, submitter=actor, actor=actor, lines=lines)
 
 
-def check_decision(locked: SalesOrder, actor: User) -> None:
-    if not may_decide(actor, locked):
-        raise PermissionDenied(_("Only the designated approver may decide on this order."))
-    if not locked.is_waiting_for_approval:
-        raise ValidationError({"status": [_("This order is not waiting for approval.")]})
+def decision_task(order: SalesOrder, actor: User):
+    """The actor's approval task waiting on this order, or why there is none."""
+    task = pending_task_for(order, actor)
+    if task is None:
+        if not SalesOrder.objects.get(pk=order.pk).is_waiting_for_approval:
+            raise ValidationError({"status": [_("This order is not waiting for approval.")]})
+        raise PermissionDenied(_("This order is not waiting for your approval."))
+    return task
 
 
 def approve_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
-    """The designated approver (or an administrator) approves: records `order.approved`, then the order is
-    confirmed with its stock reserved, or put on hold with the shortage."""
-    comment = clean_comment(comment, required=False)
-    with transaction.atomic():
-        locked = lock(order)
-        check_decision(locked, actor)
-        locked.approved_by, locked.decided_at, locked.decision_comment = actor, clock.now(), comment
-        locked.save(update_fields=["approved_by", "decided_at", "decision_comment", "updated_at"])
-        record_event("order.approved", locked, actor=actor, after={"decision_comment": comment})
-        # Credit may have changed while the order waited (a freeze, other orders confirmed): check it again.
-        problem = credit_problem(locked)
-        if problem:
-            return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=problem)
-        return confirm_or_hold(locked, actor=actor)
+    """The actor approves their step of the order's approval (同意). When that completes the chain the engine
+    confirms the order (`confirm_approved`). Returns the order as it is after the decision."""
+    approvals.approve_task(decision_task(order, actor), actor=actor, comment=comment)
+    return SalesOrder.objects.get(pk=order.pk)
 
 
 def reject_order(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
-    """The designated approver (or an administrator) rejects, with a comment; the order is final."""
-    comment = clean_comment(comment, required=True, message=_("Say why the order is rejected."))
-    with transaction.atomic():
-        locked = lock(order)
-        check_decision(locked, actor)
-        locked.approved_by, locked.decided_at, locked.decision_comment = actor, clock.now(), comment
-        locked.save(update_fields=["approved_by", "decided_at", "decision_comment", "updated_at"])
-        give_back_stock(locked, actor=actor)
-        return transition(locked, OrderStatus.REJECTED, actor=actor, reason=comment)
+    """The actor rejects the order's approval (驳回), with a comment: the order is rejected (`reject_rejected`)."""
+    comment = approvals.clean_comment(comment, required=True, message=_("Say why the order is rejected."))
+    approvals.reject_task(decision_task(order, actor), actor=actor, comment=comment)
+    return SalesOrder.objects.get(pk=order.pk)
+
+
+def record_decision(order: SalesOrder, actor, comment: str) -> None:
+    order.approved_by, order.decided_at, order.decision_comment = actor, clock.now(), comment[:MAX_COMMENT]
+    order.save(update_fields=["approved_by", "decided_at", "decision_comment", "updated_at"])
+
+
+def confirm_approved(order: SalesOrder, request, actor) -> SalesOrder:
+    """Called by the approvals engine (inside its transaction, the order locked) when the order's approval
+    chain is complete: records `order.approved`, checks credit again (it may have changed while the order
+    waited), then confirms with stock reserved, or holds with the reason."""
+    last = request.tasks.filter(status="approved").order_by("-decided_at", "-pk").first()
+    record_decision(order, actor, last.comment if last else "")
+    record_event("order.approved", order, actor=actor, after={"approval_request": request.pk})
+    problem = credit_problem(order)
+    if problem:
+        return transition(order, OrderStatus.ON_HOLD, actor=actor, reason=problem)
+    return confirm_or_hold(order, actor=actor)
+
+
+def reject_rejected(order: SalesOrder, request, actor, comment: str) -> SalesOrder:
+    """Called by the approvals engine when an approver rejects: the order is rejected, for good."""
+    record_decision(order, actor, comment)
+    give_back_stock(order, actor=actor)
+    return transition(order, OrderStatus.REJECTED, actor=actor, reason=comment)
+
+
+def return_to_draft(order: SalesOrder, request, actor, comment: str) -> SalesOrder:
+    """Called by the approvals engine when an approver sends the order back to its submitter (退回) or the
+    submitter withdraws it (撤回): it is a draft again, to be edited and submitted anew (a new approval)."""
+    order.approval_reasons = []
+    return transition(order, OrderStatus.DRAFT, actor=actor, reason=comment, also={"approval_reasons": []})
 
 
 def give_back_stock(order: SalesOrder, *, actor) -> None:
@@ -657,9 +687,9 @@ def hold_order(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
 
 
 def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
-    """Release a held order by running the checks again: the credit check, then the approval gate (unless it
-    was approved already), then the stock reservation. If credit or stock still fall short, nothing changes and
-    the answer says why."""
+    """Release a held order by running the checks again: the credit check, then the approval policy (unless
+    an approval of this very content stands), then the stock reservation. If credit or stock still fall short,
+    nothing changes and the answer says why."""
     if not may_hold(actor):
         raise PermissionDenied(_("Your role may not release orders."))
     comment = clean_comment(comment, required=False)
@@ -673,13 +703,13 @@ def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> Sales
         if problem:
             raise ValidationError({"__all__": [problem]})
         submitter = locked.submitted_by or locked.owner
-        # An order confirmed before its hold passed the gate then; otherwise it must pass it now.
-        if not is_approved(locked) and locked.confirmed_at is None:
-            reasons = approval_reasons(locked, submitter)
-            if reasons:
+        # An order confirmed before its hold passed its approval then; otherwise its approval must stand (given
+        # for exactly this content), or the policy is asked again.
+        if locked.confirmed_at is None and not approval_stands(locked):
+            started = approvals.start_approval(locked, submitter=submitter, actor=actor, replaces_pending=True)
+            if started.outcome != "approve":
                 transition(locked, OrderStatus.SUBMITTED, actor=actor, reason=comment)
-                request_approval(locked, reasons, submitter=submitter, actor=actor)
-                return locked
+                return apply_routing(locked, started, actor=actor)
         shortage = reserve_for(locked, actor=actor)
         if shortage:
             raise ValidationError({"__all__": [shortage]})

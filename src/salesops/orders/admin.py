@@ -1,20 +1,7 @@
 from django.contrib import admin
 
-from salesops.core.admin import AuditedAdmin, ReadOnlyAdmin
-from salesops.orders.models import OrderLine, OrderPolicy, Quote, QuoteLine, SalesOrder
-
-
-@admin.register(OrderPolicy)
-class OrderPolicyAdmin(AuditedAdmin):
-    """The approval threshold (one row); saving records `orderpolicy.updated`."""
-
-    list_display = ("__str__", "approval_threshold", "updated_at")
-
-    def has_add_permission(self, request):
-        return not OrderPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from salesops.core.admin import ReadOnlyAdmin
+from salesops.orders.models import OrderLine, Quote, QuoteLine, SalesOrder
 
 
 class OrderLineInline(admin.TabularInline):

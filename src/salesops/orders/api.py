@@ -69,7 +69,7 @@ def get_order(request: HttpRequest, order_id: int) -> SalesOrder:
 def order_out(order: SalesOrder) -> OrderOut:
     """The order as stored now: two queries (the order with its references, the lines with their products)."""
     fresh = (
-        SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse", "approver")
+        SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse")
         .prefetch_related(Prefetch("lines", OrderLine.objects.select_related("product").order_by("position")))
         .get(pk=order.pk)
     )
@@ -156,7 +156,8 @@ order_action(
     "submit",
     summary="Submit a draft order",
     description="Credit check (over the limit, or credit frozen or on hold: on_hold with the reason, unless "
-    "prepay), then the approval gate (waits for the submitter's manager), then stock reservation (short: on_hold).",
+    "prepay), then the approval policy (rejects, or routes the order to its approvers: see /approval-requests), "
+    "then stock reservation (short: on_hold).",
     call=lambda order, *, actor, comment: actions.submit_order(order, actor=actor),
     answer=OrderOut.from_orm,  # submit_order returns the order with everything its answer shows
     answer_returned=True,
@@ -164,13 +165,14 @@ order_action(
 order_action(
     "approve",
     summary="Approve an order waiting for approval",
-    description="The designated approver or an administrator; the order is confirmed with its stock reserved.",
+    description="The caller's approval task on the order (or one they stand in for) is approved; when the chain "
+    "is complete the order is confirmed with its stock reserved.",
     call=actions.approve_order,
 )
 order_action(
     "reject",
     summary="Reject an order waiting for approval",
-    description="The designated approver or an administrator; `comment` is required.",
+    description="The caller's approval task on the order is rejected, and the order with it; `comment` is required.",
     call=actions.reject_order,
 )
 order_action(

@@ -50,7 +50,7 @@ S = OrderStatus
 # cancelling a partially shipped order cancels its remainder and leaves it shipped for what went out.
 TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
-    S.SUBMITTED: frozenset({S.CONFIRMED, S.ON_HOLD, S.REJECTED, S.CANCELLED}),
+    S.SUBMITTED: frozenset({S.CONFIRMED, S.ON_HOLD, S.REJECTED, S.CANCELLED, S.DRAFT}),
     S.ON_HOLD: frozenset({S.SUBMITTED, S.CONFIRMED, S.CANCELLED}),
     S.CONFIRMED: frozenset({S.ON_HOLD, S.CANCELLED, S.PARTIALLY_SHIPPED, S.SHIPPED}),
     S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED}),
@@ -76,33 +76,6 @@ class OrderCounter(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.last_number}"
-
-
-class OrderPolicy(models.Model):
-    """Business thresholds for orders, edited by an administrator (one row)."""
-
-    approval_threshold = models.DecimalField(
-        _("approval threshold"),
-        default=Decimal("200000.00"),
-        help_text=_("CNY. Orders with a total above this need a manager's approval."),
-        **MONEY,
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("order policy")
-        verbose_name_plural = _("order policy")
-        constraints = [
-            models.CheckConstraint(condition=Q(approval_threshold__gte=0), name="approval_threshold_positive")
-        ]
-
-    def __str__(self):
-        return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls) -> "OrderPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 def discount_range(name: str) -> models.CheckConstraint:
@@ -223,14 +196,6 @@ class SalesOrder(PricedDocument):
     )
     is_stock_reserved = models.BooleanField(_("stock reserved"), default=False)
     approval_reasons = models.JSONField(_("approval needed because"), default=list, blank=True)
-    approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approver"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="orders_to_approve",
-    )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -257,7 +222,6 @@ class SalesOrder(PricedDocument):
         verbose_name_plural = _("sales orders")
         indexes = [
             models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
-            models.Index(fields=["status", "approver"], name="order_approval_idx"),
             models.Index(fields=["created_at"], name="order_created_idx"),
         ]
         constraints = [

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from salesops.accounts.models import Role, User
 from salesops.accounts.scopes import REMIT_ROLES, managed_paths, remit_path, sees_everything, under_paths
+from salesops.approvals.queries import pending_task_for, subjects_awaiting, subjects_involving
 from salesops.core.scoping import for_user, scope_for
 from salesops.customers.models import Customer
 from salesops.inventory.models import StockLevel
@@ -18,6 +19,7 @@ HOLD_ROLES = SELLING_ROLES | {Role.FINANCE, Role.RISK_OFFICER}
 # What warehouse staff need to see: orders they may have to ship.
 SHIPPABLE_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED)
 NO_ORDER_ACCESS = {Role.SUPPLIER, Role.STORE_SUPERVISOR}
+ORDER_SUBJECT = "orders.salesorder"  # the approvals subject key (orders/approval_subjects.py)
 
 
 @scope_for(SalesOrder)
@@ -32,7 +34,8 @@ def orders_for_user(
         return queryset
     if user.role in REMIT_ROLES:
         path = remit_path(user)
-        return queryset.filter(office__path__startswith=path) if path else queryset.none()
+        remit = Q(office__path__startswith=path) if path else Q(pk__in=[])
+        return queryset.filter(remit | Q(pk__in=subjects_involving(user, ORDER_SUBJECT)) if has_approver else remit)
     if user.role == Role.DEALER:
         return queryset.filter(customer__portal_accesses__user=user)
     if user.role in NO_ORDER_ACCESS:
@@ -42,7 +45,7 @@ def orders_for_user(
         if region is None:
             return queryset.none()
         return queryset.filter(Q(region=region) | Q(warehouse__region=region), status__in=shippable_statuses)
-    visible = Q(owner=user) | Q(approver=user) if has_approver else Q(owner=user)
+    visible = Q(owner=user) | Q(pk__in=subjects_involving(user, ORDER_SUBJECT)) if has_approver else Q(owner=user)
     paths = managed_paths(user)
     if paths:
         visible |= under_paths("owner__org_unit", paths) | under_paths("office", paths)
@@ -50,17 +53,13 @@ def orders_for_user(
 
 
 def visible_orders(user: User) -> QuerySet:
-    return for_user(
-        SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse", "approver"), user
-    )
+    return for_user(SalesOrder.objects.select_related("customer", "owner", "office", "region", "warehouse"), user)
 
 
 def waiting_for_approval(user: User) -> QuerySet:
-    """Orders the user may approve now: those assigned to them (admins: every order waiting for approval)."""
-    queryset = (
-        visible_orders(user).filter(status=OrderStatus.SUBMITTED, decided_at__isnull=True).exclude(approval_reasons=[])
-    )
-    return queryset if sees_everything(user) else queryset.filter(approver=user)
+    """Orders waiting for the user's decision now (their own approval tasks, and those of people they stand
+    in for)."""
+    return visible_orders(user).filter(status=OrderStatus.SUBMITTED, pk__in=subjects_awaiting(user, ORDER_SUBJECT))
 
 
 def may_sell(user: User) -> bool:
@@ -73,10 +72,9 @@ def may_hold(user: User) -> bool:
 
 
 def may_decide(user: User, order: SalesOrder) -> bool:
-    """Only the designated approver (or an administrator) approves or rejects, and never their own order."""
-    if order.submitted_by_id == user.pk:
-        return False
-    return sees_everything(user) or (order.approver_id is not None and order.approver_id == user.pk)
+    """Whether an approval task of this order waits for the user (never the submitter: the engine does not
+    ask people to approve their own documents)."""
+    return order.is_waiting_for_approval and pending_task_for(order, user) is not None
 
 
 def may_release_hold(user: User, order: SalesOrder) -> bool:
@@ -158,19 +156,6 @@ def credit_exposure(order: SalesOrder, customer: Customer | None = None) -> Deci
     """Open receivables + confirmed-not-invoiced orders + this order (each less its prepayment)."""
     customer = customer or order.customer
     return open_receivables(customer) + open_orders_amount(customer, excluding=order) + order.open_amount
-
-
-def approver_for(submitter: User) -> User | None:
-    """The manager of the submitter's unit, else the manager of the next unit up (the region's director), never
-    the submitter themselves; None when nobody above them manages a unit (then only administrators decide)."""
-    unit = submitter.org_unit if submitter.org_unit_id else None
-    while unit is not None:
-        if unit.manager_id is not None and unit.manager_id != submitter.pk:
-            manager = unit.manager
-            if manager.is_active:
-                return manager
-        unit = unit.parent
-    return None
 
 
 @scope_for(Quote)

@@ -29,7 +29,7 @@ from salesops.orders.actions import (
     create_order,
     save_draft_changes,
 )
-from salesops.orders.approval_gate import discount_problems
+from salesops.orders.discounts import discount_problems
 from salesops.orders.models import OPEN_QUOTE_STATUSES, Quote, QuoteStatus, SalesOrder, quote_transition
 
 VALIDITY_DAYS = 30  # a new quote is valid for this many days unless the rep says otherwise

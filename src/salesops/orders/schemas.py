@@ -66,7 +66,6 @@ class OrderOut(Schema):
     hold_reason: str
     is_stock_reserved: bool
     approval_reasons: list[str] = Field(description="Why the order needs approval (empty: it does not).")
-    approver: UserRef | None
     approved_by: UserRef | None = Field(description="Who approved or rejected it.")
     decision_comment: str
     created_at: datetime

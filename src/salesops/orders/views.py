@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from salesops.accounts.models import Role
+from salesops.approvals.views import approval_panel
 from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
@@ -187,6 +188,7 @@ def order_detail(request, order_id: int):
             "actions": available_actions(request.user, order),
             "can_edit": may_sell(request.user) and order.status == OrderStatus.DRAFT,
             "timeline": timeline_entries(order),
+            "approval": approval_panel(order, request.user),
         },
     )
 

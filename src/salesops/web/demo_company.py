@@ -4,6 +4,7 @@ import time
 from collections.abc import Callable
 
 from salesops.accounts.demo import load_demo_organisation
+from salesops.approvals.demo import load_demo_policy
 from salesops.catalog.demo import load_demo_catalog
 from salesops.customers.demo import load_demo_customers
 from salesops.inventory.demo import load_demo_stock
@@ -25,6 +26,8 @@ def load_demo_company(
         created = loader()
         if created:
             say(f"Created {created} demo {label}.")
+    if load_demo_policy():
+        say("Activated the demo approval policy.")
     started = time.monotonic()
     say(f"Replaying {days} days of order-to-cash history (a few minutes the first time)...")
     report = load_demo_history(seed=seed, days=days, orders_per_day=orders_per_day)

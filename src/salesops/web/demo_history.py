@@ -20,6 +20,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from salesops.accounts.models import Role, User
+from salesops.approvals.models import TaskStatus
+from salesops.approvals.queries import open_request
 from salesops.billing.actions import (
     confirm_correction,
     issue_invoice,
@@ -310,9 +312,14 @@ class History:
             self.schedule(self.later(moment, days=self.rng.choice([1, 2, 3])), lambda: self.release(order))
 
     def decide(self, order: SalesOrder) -> None:
+        """The approver asked now decides (a chain of several steps comes back here until it is done)."""
         order.refresh_from_db()
-        approver = order.approver or self.admin
-        if self.rng.random() < 0.1:
+        request = open_request(order)
+        task = request.tasks.filter(status=TaskStatus.PENDING).order_by("pk").first() if request else None
+        if task is None:
+            return
+        approver = task.approver
+        if self.rng.random() < 0.06:
             self.attempt(
                 "reject", lambda: order_actions.reject_order(order, actor=approver, comment="价格低于底线，请重新报价")
             )

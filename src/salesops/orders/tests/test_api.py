@@ -195,14 +195,16 @@ def test_creating_and_submitting_an_order_runs_a_fixed_number_of_statements(
     # One statement per product for its stock, the rest does not grow with the lines (authentication included).
     headers = bearer(api_key_for(shop.org.a.user("sales_rep"), ["orders:write"]))
     warm_up = post_json(client, "/api/v1/orders", body(shop), **headers).json()
-    post_json(client, f"/api/v1/orders/{warm_up['id']}/submit", {}, **headers)  # creates the order policy row
+    post_json(client, f"/api/v1/orders/{warm_up['id']}/submit", {}, **headers)
     lines = [{"product_id": shop.product.pk, "quantity": "1"}] * 5
 
     # Decision 0008: the submission's three events are one INSERT, its two status changes one UPDATE, and no
     # savepoint is taken directly inside the idempotent request.
     with django_assert_max_num_queries(14):
         order = post_json(client, "/api/v1/orders", body(shop, lines=lines), HTTP_IDEMPOTENCY_KEY="c", **headers)
-    with django_assert_max_num_queries(17):
+    # The approval policy: its active version, then the submitter's discount limit and org line (the conditions of
+    # the installation's default policy read `order` and `submitter`).
+    with django_assert_max_num_queries(19):
         submitted = post_json(
             client, f"/api/v1/orders/{order.json()['id']}/submit", {}, HTTP_IDEMPOTENCY_KEY="s", **headers
         )

@@ -18,6 +18,7 @@ EXPECTED = {
     (S.SUBMITTED, S.ON_HOLD),
     (S.SUBMITTED, S.REJECTED),
     (S.SUBMITTED, S.CANCELLED),
+    (S.SUBMITTED, S.DRAFT),  # sent back by an approver, or withdrawn by the submitter
     (S.ON_HOLD, S.SUBMITTED),
     (S.ON_HOLD, S.CONFIRMED),
     (S.ON_HOLD, S.CANCELLED),

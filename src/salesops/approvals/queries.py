@@ -1,0 +1,89 @@
+"""Read side of approvals: scopes (who sees which requests and tasks), inboxes, and what the documents' apps
+ask of the engine (is a document waiting for me? does its approval still stand?)."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from salesops.accounts.scopes import sees_everything
+from salesops.approvals.models import ApprovalRequest, ApprovalTask, Delegation, RequestStatus, TaskStatus
+from salesops.approvals.subjects import key_for, subject_type
+from salesops.core import clock
+from salesops.core.scoping import scope_for
+
+
+def delegators_of(user) -> QuerySet:
+    """Ids of the people `user` stands in for today."""
+    today = clock.today()
+    return Delegation.objects.filter(delegate=user, is_active=True, starts_on__lte=today, ends_on__gte=today).values(
+        "user_id"
+    )
+
+
+def involving(user) -> Q:
+    """Tasks `user` is or was asked to decide, directly, as a delegate, or on whose behalf someone decides."""
+    return Q(approver=user) | Q(on_behalf_of=user) | Q(approver__in=delegators_of(user))
+
+
+@scope_for(ApprovalRequest)
+def requests_for_user(queryset: QuerySet, user) -> QuerySet:
+    """Administrators see every request; others the requests they submitted or are part of as approvers (also
+    as a delegate standing in for someone)."""
+    if sees_everything(user):
+        return queryset
+    tasks = ApprovalTask.objects.filter(involving(user), request=OuterRef("pk"))
+    return queryset.filter(Q(submitter=user) | Exists(tasks))
+
+
+@scope_for(ApprovalTask)
+def tasks_for_user(queryset: QuerySet, user) -> QuerySet:
+    if sees_everything(user):
+        return queryset
+    return queryset.filter(Q(request__submitter=user) | involving(user))
+
+
+def inbox(user) -> QuerySet:
+    """The tasks waiting for `user`'s decision now: their own, and those of people they stand in for."""
+    return (
+        ApprovalTask.objects.filter(Q(approver=user) | Q(approver__in=delegators_of(user)), status=TaskStatus.PENDING)
+        .filter(request__status=RequestStatus.PENDING)
+        .select_related("request", "step", "approver", "on_behalf_of", "request__submitter", "request__region")
+        .order_by("step__due_at", "activated_at", "pk")
+    )
+
+
+def subjects_awaiting(user, subject_key: str) -> QuerySet:
+    """Ids of the documents of `subject_key` waiting for `user`'s decision (a subquery)."""
+    return inbox(user).filter(request__subject_type=subject_key).values("request__subject_id")
+
+
+def subjects_involving(user, subject_key: str) -> QuerySet:
+    """Ids of the documents of `subject_key` whose approval `user` is or was part of (a subquery)."""
+    return ApprovalTask.objects.filter(involving(user), request__subject_type=subject_key).values("request__subject_id")
+
+
+def open_request(document) -> ApprovalRequest | None:
+    return ApprovalRequest.objects.filter(
+        subject_type=key_for(document), subject_id=document.pk, status=RequestStatus.PENDING
+    ).first()
+
+
+def latest_request(document) -> ApprovalRequest | None:
+    return (
+        ApprovalRequest.objects.filter(subject_type=key_for(document), subject_id=document.pk)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def pending_task_for(document, user) -> ApprovalTask | None:
+    """`user`'s task waiting on `document`'s open request (their own before one they stand in for)."""
+    tasks = inbox(user).filter(request__subject_type=key_for(document), request__subject_id=document.pk)
+    return min(tasks, key=lambda task: task.approver_id != user.pk, default=None)
+
+
+def approval_stands(document) -> bool:
+    """Whether `document` has an approved request whose content is still the document's: an approval given
+    for other amounts, lines or discounts does not count."""
+    request = latest_request(document)
+    if request is None or request.status != RequestStatus.APPROVED:
+        return False
+    return request.fingerprint == subject_type(request.subject_type).fingerprint(document)
