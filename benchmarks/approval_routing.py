@@ -13,7 +13,8 @@ Prints one line per figure (SQLite, or PostgreSQL with DATABASE_URL):
 
 Run on demand (not part of the test suite):
     .venv/bin/python benchmarks/approval_routing.py [--documents 10000] [--history 100000]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/salesops_bench_approvals .venv/bin/python benchmarks/approval_routing.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/salesops_bench_routing \
+        .venv/bin/python benchmarks/approval_routing.py
 """
 
 import argparse
@@ -29,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from order_pipeline import create_database, drop_database, setup_django  # noqa: E402
+from order_pipeline import create_database, drop_database, setup_django
 
 ROUNDS = 5
 GROUPS = ["dealers", "key-accounts", "retail", None]
@@ -237,7 +238,7 @@ def load_history(count: int) -> tuple[datetime.datetime, datetime.datetime]:
             office=offices[n % 3],
             region=regions[n % 3],
             owner=reps[n % len(reps)],
-            group=rng.choice(groups + [None]),
+            group=rng.choice([*groups, None]),
             credit_limit=Decimal(rng.randrange(100000, 5000000)),
             credit_status=rng.choice(STATUSES),
         )
