@@ -416,18 +416,26 @@ def transfer_task(task: ApprovalTask, *, actor, to, comment: str = "") -> Approv
         check_person(to, request, "to")
         if to.pk == task.approver_id:
             raise ValidationError({"to": [_("The task is already theirs.")]})
-        close_task(task, TaskStatus.TRANSFERRED, actor=actor, comment=comment, data={"to": to.pk})
-        new = ApprovalTask.objects.create(
-            step=task.step,
-            request=request,
-            approver=to,
-            slot=task.slot,
-            is_required=task.is_required,
-            origin=TaskOrigin.TRANSFER,
-            added_by=actor,
-        )
+        return hand_over(task, to, origin=TaskOrigin.TRANSFER, actor=actor, comment=comment)
+
+
+def hand_over(task: ApprovalTask, to, *, origin: str, actor, comment: str = "", data: dict | None = None):
+    """Close `task` as transferred and ask `to` in its place (same step, slot and weight); the new task is asked at
+    once if the old one was. Used by transfer, reassignment and escalation."""
+    was_pending = task.status == TaskStatus.PENDING
+    close_task(task, TaskStatus.TRANSFERRED, actor=actor, comment=comment, data={"to": to.pk, **(data or {})})
+    new = ApprovalTask.objects.create(
+        step=task.step,
+        request_id=task.request_id,
+        approver=to,
+        slot=task.slot,
+        is_required=task.is_required,
+        origin=origin,
+        added_by=actor,
+    )
+    if was_pending:
         assign(new, actor=actor)
-        return new
+    return new
 
 
 ADD_POSITIONS = ("before", "after", "alongside")
@@ -505,18 +513,6 @@ def reassign_task(task: ApprovalTask, *, actor, to, comment: str) -> ApprovalTas
         if request.status != RequestStatus.PENDING or task.status not in OPEN_TASK_STATUSES:
             raise ValidationError({"status": [_("Only an open task can be reassigned.")]})
         check_person(to, request, "to")
-        was_pending = task.status == TaskStatus.PENDING
-        close_task(task, TaskStatus.TRANSFERRED, actor=actor, comment=comment, data={"to": to.pk, "reassigned": True})
-        new = ApprovalTask.objects.create(
-            step=task.step,
-            request=request,
-            approver=to,
-            slot=task.slot,
-            is_required=task.is_required,
-            origin=TaskOrigin.REASSIGNED,
-            added_by=actor,
-            status=TaskStatus.WAITING,
+        return hand_over(
+            task, to, origin=TaskOrigin.REASSIGNED, actor=actor, comment=comment, data={"reassigned": True}
         )
-        if was_pending:
-            assign(new, actor=actor)
-        return new

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from salesops.approvals import resolution, sla
-from salesops.approvals.actions import assign, close_task
+from salesops.approvals.actions import hand_over
 from salesops.approvals.models import (
     ApprovalRequest,
     ApprovalStep,
@@ -131,16 +131,7 @@ def escalate(step: ApprovalStep, now: datetime.datetime) -> int:
         manager = managers[task.pk]
         if manager is None or manager.pk == step.request.submitter_id:
             continue
-        close_task(task, TaskStatus.TRANSFERRED, actor=None, comment="", data={"to": manager.pk, "escalated": True})
-        new = ApprovalTask.objects.create(
-            step=step,
-            request=step.request,
-            approver=manager,
-            slot=task.slot,
-            is_required=task.is_required,
-            origin=TaskOrigin.ESCALATION,
-        )
-        assign(new, actor=None)
+        hand_over(task, manager, origin=TaskOrigin.ESCALATION, actor=None, data={"escalated": True})
         moved.append(manager.pk)
     step.escalation_level, step.escalated_at = 2, now
     step.save(update_fields=["escalation_level", "escalated_at", "updated_at"])
