@@ -14,9 +14,11 @@ reassign (an administrator), delegate (out of office).
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from salesops.accounts.models import Role
@@ -24,6 +26,7 @@ from salesops.accounts.scopes import sees_everything
 from salesops.approvals import resolution, sla
 from salesops.approvals.models import (
     REQUEST_TRANSITIONS,
+    ApprovalPolicy,
     ApprovalRequest,
     ApprovalStep,
     ApprovalTask,
@@ -59,12 +62,40 @@ class Started:
 # --- starting -------------------------------------------------------------------------------------------------
 
 
-def active_version(subject_key: str) -> PolicyVersion | None:
-    return (
-        PolicyVersion.objects.filter(policy__subject_type=subject_key, status=PolicyVersion.Status.ACTIVE)
+def active_version(subject: SubjectType) -> PolicyVersion | None:
+    """The subject type's active version. A subject type that has never had a policy gets its default one
+    (version 1, active) on first use; one whose policy an administrator switched off has none."""
+    version = (
+        PolicyVersion.objects.filter(policy__subject_type=subject.key, status=PolicyVersion.Status.ACTIVE)
         .only("pk", "document", "policy_id")
         .first()
     )
+    if version is not None or subject.default_policy is None:
+        return version
+    if ApprovalPolicy.objects.filter(subject_type=subject.key).exists():
+        return None
+    return install_default_policy(subject)
+
+
+def install_default_policy(subject: SubjectType) -> PolicyVersion:
+    try:
+        with transaction.atomic():
+            with translation.override(settings.LANGUAGE_CODE):  # stored in the installation's language
+                name = str(subject.default_policy_name)
+            policy = ApprovalPolicy.objects.create(subject_type=subject.key, name=name)
+            version = PolicyVersion.objects.create(
+                policy=policy,
+                number=1,
+                status=PolicyVersion.Status.ACTIVE,
+                document=subject.default_policy,
+                activated_at=clock.now(),
+            )
+            policy.active_version = version
+            policy.save(update_fields=["active_version", "updated_at"])
+            record_event("policy_version.activated", version, after={"active_version": 1, "default": True})
+            return version
+    except IntegrityError:  # installed by a concurrent submission
+        return PolicyVersion.objects.get(policy__subject_type=subject.key, status=PolicyVersion.Status.ACTIVE)
 
 
 def plan_for(version: PolicyVersion, subject: SubjectType, document, submitter) -> Route:
@@ -80,7 +111,7 @@ def start_approval(document, *, submitter, actor, replaces_pending: bool = False
     subject = subject_type(key_for(document))
     if replaces_pending:
         cancel_open_requests(subject.key, document.pk, actor=actor, reason=_("The document was submitted again."))
-    version = active_version(subject.key)
+    version = active_version(subject)
     if version is None:
         return Started("approve")
     plan = plan_for(version, subject, document, submitter)

@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest
 from ninja import Query, Router, Status
 
@@ -26,7 +26,7 @@ from salesops.approvals.queries import inbox
 from salesops.approvals.schemas import (
     AnalyticsFilters,
     AnalyticsOut,
-    DecisionIn,
+    ApprovalDecisionIn,
     DelegationIn,
     DelegationOut,
     DocumentIn,
@@ -48,7 +48,8 @@ from salesops.core import clock
 from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.events import EventOut, event_list
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
-from salesops.core.api.listing import Page, paginate
+from salesops.core.api.listing import ListParams, Page, paginate
+from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import for_user, get_for_user
 from salesops.core.timezones import day_start
 
@@ -76,12 +77,12 @@ def get_policy(request: HttpRequest, policy_id: int) -> ApprovalPolicy:
     return policies().get(pk=policy_id)
 
 
-@router.get("/approval-policies", response={200: list[PolicyOut], **READ_ERRORS}, summary="List approval policies")
-def list_policies(request: HttpRequest):
+@router.get("/approval-policies", response={200: Page[PolicyOut], **READ_ERRORS}, summary="List approval policies")
+def list_policies(request: HttpRequest, filters: Query[ListParams]):
     """One policy per subject type, with its active version and its draft."""
     require_scope(request, READ)
     check_may_read_policies(request.user)
-    return list(policies())
+    return paginate(policies().order_by("subject_type"), filters)
 
 
 @router.post(
@@ -109,6 +110,7 @@ def read_policy(request: HttpRequest, policy_id: int):
     response={200: list[PolicyVersionOut], **READ_ERRORS},
     summary="A policy's versions, newest first",
 )
+@idempotent
 def list_versions(request: HttpRequest, policy_id: int):
     require_scope(request, READ)
     policy = get_policy(request, policy_id)
@@ -142,30 +144,34 @@ def save_draft(request: HttpRequest, policy_id: int, payload: DraftIn):
 
 @router.post(
     "/approval-policies/{policy_id}/validate",
-    response={200: ValidationOut, **READ_ERRORS},
+    response={200: ValidationOut, **WRITE_ERRORS},
     summary="Validate rules without saving them",
+    openapi_extra=OPENAPI_EXTRA,
 )
+@idempotent
 def validate(request: HttpRequest, policy_id: int, payload: DocumentIn):
     """Every problem of the document: its shape, each condition's syntax, fields and types (with line, column
     and a caret), approvers that name nobody. Changes nothing."""
     require_scope(request, READ)
     policy = get_policy(request, policy_id)
     _document, problems = validate_document(payload.document, subject_type(policy.subject_type).schema())
-    return {"valid": not problems, "problems": [problem.as_dict() for problem in problems]}
+    return Status(200, ValidationOut(valid=not problems, problems=[problem.as_dict() for problem in problems]))
 
 
 @router.post(
     "/policy-versions/{version_id}/activate",
     response={200: PolicyVersionOut, **WRITE_ERRORS},
     summary="Activate a draft version",
+    openapi_extra=OPENAPI_EXTRA,
 )
+@idempotent
 def activate(request: HttpRequest, version_id: int):
     """Administrators. The draft routes every new request from now on; the version that was active is retired.
     Requests already started keep the version they started under."""
     require_scope(request, WRITE)
     check_may_read_policies(request.user)
     version = PolicyVersion.objects.get(pk=version_id)
-    return policy_actions.activate_version(version, actor=request.user)
+    return Status(200, PolicyVersionOut.from_orm(policy_actions.activate_version(version, actor=request.user)))
 
 
 # --- requests and decisions -------------------------------------------------------------------------------------
@@ -183,8 +189,9 @@ def get_request(request: HttpRequest, request_id: int) -> ApprovalRequest:
     return get_for_user(requests_for(request.user), request.user, pk=request_id)
 
 
-def request_out(request: HttpRequest, request_id: int) -> ApprovalRequest:
-    return requests_for(request.user).get(pk=request_id)
+def request_out(request: HttpRequest, request_id: int) -> Status:
+    """The request as it is now, as an answer to a POST (see `@idempotent`)."""
+    return Status(200, RequestOut.from_orm(requests_for(request.user).get(pk=request_id)))
 
 
 @router.get("/approval-requests", response={200: Page[RequestOut], **READ_ERRORS}, summary="List approval requests")
@@ -207,16 +214,16 @@ def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
 
 @router.get(
     "/approval-requests/delegations",
-    response={200: list[DelegationOut], **READ_ERRORS},
+    response={200: Page[DelegationOut], **READ_ERRORS},
     summary="List delegations",
 )
-def list_delegations(request: HttpRequest):
-    """The caller's own delegations and those made to them (administrators: all)."""
+def list_delegations(request: HttpRequest, filters: Query[ListParams]):
+    """The caller's own delegations and those made to them (administrators: all), latest first."""
     require_scope(request, READ)
     rows = Delegation.objects.select_related("user", "delegate").order_by("-starts_on", "-pk")
     if not request.user.is_admin_role:
-        rows = rows.filter(user=request.user) | rows.filter(delegate=request.user)
-    return list(rows)
+        rows = rows.filter(Q(user=request.user) | Q(delegate=request.user))
+    return paginate(rows, filters)
 
 
 @router.post(
@@ -249,13 +256,15 @@ def create_delegation(request: HttpRequest, payload: DelegationIn):
     "/approval-requests/delegations/{delegation_id}/end",
     response={200: DelegationOut, **WRITE_ERRORS},
     summary="End a delegation",
+    openapi_extra=OPENAPI_EXTRA,
 )
+@idempotent
 def end_delegation(request: HttpRequest, delegation_id: int):
     require_scope(request, WRITE)
     delegation = Delegation.objects.select_related("user", "delegate").get(pk=delegation_id)
     if delegation.user_id != request.user.pk and not request.user.is_admin_role:
         raise Delegation.DoesNotExist
-    return delegation_actions.end_delegation(delegation, actor=request.user)
+    return Status(200, DelegationOut.from_orm(delegation_actions.end_delegation(delegation, actor=request.user)))
 
 
 @router.get(
@@ -294,8 +303,10 @@ def person(user_id: int | None, field: str):
     "/approval-requests/{request_id}/decide",
     response={200: RequestOut, **WRITE_ERRORS},
     summary="Decide on an approval request",
+    openapi_extra=OPENAPI_EXTRA,
 )
-def decide(request: HttpRequest, request_id: int, payload: DecisionIn):
+@idempotent
+def decide(request: HttpRequest, request_id: int, payload: ApprovalDecisionIn):
     """The caller's pending task on the request (their own, or one they stand in for): `approve` (同意),
     `reject` (驳回, comment required), `send_back` (退回, comment required; to `to_step_id`, an earlier step, or to
     the submitter), `transfer` (转交 to `user_id`), `add_approver` (加签: `user_id` `before`, `after` or
@@ -329,7 +340,9 @@ def decide(request: HttpRequest, request_id: int, payload: DecisionIn):
     "/approval-requests/{request_id}/withdraw",
     response={200: RequestOut, **WRITE_ERRORS},
     summary="Withdraw a request (the submitter)",
+    openapi_extra=OPENAPI_EXTRA,
 )
+@idempotent
 def withdraw(request: HttpRequest, request_id: int, payload: WithdrawIn):
     """撤回: while nobody has approved any part of it; the document goes back to its editable state."""
     require_scope(request, WRITE)
@@ -341,7 +354,9 @@ def withdraw(request: HttpRequest, request_id: int, payload: WithdrawIn):
     "/approval-requests/{request_id}/reassign",
     response={200: RequestOut, **WRITE_ERRORS},
     summary="Reassign a task (administrators)",
+    openapi_extra=OPENAPI_EXTRA,
 )
+@idempotent
 def reassign(request: HttpRequest, request_id: int, payload: ReassignIn):
     require_scope(request, WRITE)
     approval = get_request(request, request_id)
@@ -380,7 +395,9 @@ def simulated_rules(policy: ApprovalPolicy, payload: SimulateIn) -> dict:
     "/approval-policies/{policy_id}/simulate",
     response={200: SimulationOut, **WRITE_ERRORS},
     summary="Simulate rules on past documents",
+    openapi_extra=OPENAPI_EXTRA,
 )
+@idempotent
 def simulate_policy(request: HttpRequest, policy_id: int, payload: SimulateIn):
     """Replays the documents submitted in the period through the rules (a document, a version, or by default
     the draft) and reports, changing nothing: documents per outcome, how many each rule caught, the chains they
@@ -394,7 +411,7 @@ def simulate_policy(request: HttpRequest, policy_id: int, payload: SimulateIn):
         report["compared_with"] = simulation.simulate(
             policy.subject_type, policy.active_version.document, start=start, end=end
         )
-    return report
+    return Status(200, SimulationOut.model_validate(report))
 
 
 @router.get("/approval-analytics", response={200: AnalyticsOut, **READ_ERRORS}, summary="Approval analytics")
@@ -407,6 +424,7 @@ def analytics(request: HttpRequest, filters: Query[AnalyticsFilters]):
     end_day = filters.end or today
     start_day = filters.start or end_day - datetime.timedelta(days=90)
     if start_day > end_day:
-        raise ValidationError({"start": ["The start comes after the end."]})
+        raise InvalidParameter("The start comes after the end.", {"start": ["The start comes after the end."]})
     start, end = period(start_day, end_day)
-    return approval_analytics(for_user(ApprovalRequest.objects.all(), request.user), start=start, end=end)
+    data = approval_analytics(for_user(ApprovalRequest.objects.all(), request.user), start=start, end=end)
+    return {**data, "start": start_day, "end": end_day}

@@ -135,7 +135,7 @@ class RequestFilters(ListParams):
     submitted_by_me: bool = False
 
 
-class DecisionIn(Schema):
+class ApprovalDecisionIn(Schema):
     decision: Literal["approve", "reject", "send_back", "transfer", "add_approver"]
     comment: Text = Field("", max_length=1000, description="Required to reject and to send back.")
     to_step_id: int | None = Field(
@@ -254,8 +254,8 @@ class QueueRow(Schema):
 
 
 class AnalyticsOut(Schema):
-    start: datetime.datetime
-    end: datetime.datetime
+    start: datetime.date = Field(description="First day of the period.")
+    end: datetime.date = Field(description="Last day of the period, included.")
     steps: list[StepTime] = Field(description="Working hours per step, slowest first.")
     slowest_steps: list[str]
     sla_breach: dict[str, list[BreachRow]] = Field(description="By region, step and approver.")

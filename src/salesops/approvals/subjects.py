@@ -40,7 +40,9 @@ class SubjectType:
       submitter or withdrawn: the document goes back to its editable state): called inside the engine's
       transaction, after the request changed;
     - `history(start, end)`: the documents submitted in [start, end), oldest first, as `Past` records with the
-      context `context()` gives for the same document (built in bulk: simulation replays many thousands).
+      context `context()` gives for the same document (built in bulk: simulation replays many thousands);
+    - `default_policy`: the rules a subject type starts with (installed as active version 1 the first time a
+      document of the type is routed, if no policy exists).
     """
 
     key: str
@@ -55,6 +57,8 @@ class SubjectType:
     on_rejected: Callable[..., Any]
     on_returned: Callable[..., Any]
     history: Callable[[Any, Any], Iterable["Past"]]
+    default_policy: dict | None = None  # installed as version 1 the first time the subject type is routed
+    default_policy_name: Any = ""
 
 
 @dataclass(frozen=True)

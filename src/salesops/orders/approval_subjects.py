@@ -14,9 +14,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 from salesops.accounts.models import OrgUnit
 from salesops.approvals.context import custom_record, custom_values
+from salesops.approvals.default_policies import ORDER_POLICY
 from salesops.approvals.subjects import Past, SubjectType, Summary, register_subject
 from salesops.catalog.models import DiscountLimit
 from salesops.core.models import CustomFieldDefinition
@@ -321,5 +323,7 @@ register_subject(
         on_rejected=order_actions.reject_rejected,
         on_returned=order_actions.return_to_draft,
         history=history,
+        default_policy=ORDER_POLICY,
+        default_policy_name=_("Sales order approval"),
     )
 )
