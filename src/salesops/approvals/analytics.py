@@ -14,6 +14,16 @@ from salesops.approvals.durations import median, percentile, step_hours
 from salesops.approvals.models import ApprovalStep, ApprovalTask, StepStatus, TaskStatus
 from salesops.core import clock
 
+DEFAULT_DAYS = 90  # the period pages and the API show when none is asked for
+
+
+def default_start(end: datetime.date) -> datetime.date:
+    """The first day of the default period ending on `end` (never before the calendar's first day)."""
+    if end <= datetime.date.min + datetime.timedelta(days=DEFAULT_DAYS):
+        return datetime.date.min
+    return end - datetime.timedelta(days=DEFAULT_DAYS)
+
+
 MEASURED = (StepStatus.APPROVED, StepStatus.REJECTED, StepStatus.RETURNED, StepStatus.ACTIVE)
 
 

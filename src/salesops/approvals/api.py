@@ -12,7 +12,7 @@ from ninja import Query, Router, Status
 from salesops.accounts.auth import require_scope
 from salesops.accounts.scopes import PORTAL_ROLES
 from salesops.approvals import actions, delegation_actions, policy_actions, simulation
-from salesops.approvals.analytics import approval_analytics
+from salesops.approvals.analytics import approval_analytics, default_start
 from salesops.approvals.models import (
     ApprovalPolicy,
     ApprovalRequest,
@@ -51,7 +51,7 @@ from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import ListParams, Page, paginate
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import for_user, get_for_user
-from salesops.core.timezones import day_start
+from salesops.core.timezones import day_end, day_start
 
 router = Router(tags=["approvals"])
 READ, WRITE = "approvals:read", "approvals:write"
@@ -374,7 +374,7 @@ def reassign(request: HttpRequest, request_id: int, payload: ReassignIn):
 
 def period(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
     """[start 00:00, the day after end 00:00) in company time, as aware datetimes."""
-    return day_start(start), day_start(end + datetime.timedelta(days=1))
+    return day_start(start), day_end(end)
 
 
 def simulated_rules(policy: ApprovalPolicy, payload: SimulateIn) -> dict:
@@ -422,7 +422,7 @@ def analytics(request: HttpRequest, filters: Query[AnalyticsFilters]):
     require_scope(request, READ)
     today = clock.today()
     end_day = filters.end or today
-    start_day = filters.start or end_day - datetime.timedelta(days=90)
+    start_day = filters.start or default_start(end_day)
     if start_day > end_day:
         raise InvalidParameter("The start comes after the end.", {"start": ["The start comes after the end."]})
     start, end = period(start_day, end_day)

@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 
 from salesops.accounts.scopes import PORTAL_ROLES, sees_everything
 from salesops.approvals import policy_actions, simulation
-from salesops.approvals.analytics import approval_analytics
+from salesops.approvals.analytics import approval_analytics, default_start
 from salesops.approvals.models import ApprovalPolicy, ApprovalRequest, PolicyVersion
 from salesops.approvals.policy_forms import document_from, rows_for, with_errors
 from salesops.approvals.subjects import subject_type
 from salesops.core import clock, rules
 from salesops.core.scoping import for_user
-from salesops.core.timezones import day_start
+from salesops.core.timezones import day_end, day_start
 
 
 def check_staff(user) -> None:
@@ -120,7 +120,7 @@ def policy_simulate(request, policy_id: int):
     policy = get_object_or_404(ApprovalPolicy.objects.select_related("active_version"), pk=policy_id)
     today = clock.today()
     end_day = parse_day(request.GET.get("end"), today)
-    start_day = parse_day(request.GET.get("start"), end_day - datetime.timedelta(days=90))
+    start_day = parse_day(request.GET.get("start"), default_start(end_day))
     version = (
         policy.versions.filter(pk=request.GET.get("version")).first()
         if request.GET.get("version", "").isdigit()
@@ -130,7 +130,7 @@ def policy_simulate(request, policy_id: int):
     version = version or draft or policy.active_version
     report = compared = None
     if version is not None and request.GET.get("run"):
-        start, end = day_start(start_day), day_start(end_day + datetime.timedelta(days=1))
+        start, end = day_start(start_day), day_end(end_day)
         try:
             report = simulation.simulate(policy.subject_type, version.document, start=start, end=end)
             if policy.active_version and policy.active_version.pk != version.pk:
@@ -171,11 +171,11 @@ def analytics_page(request):
     check_staff(request.user)
     today = clock.today()
     end_day = parse_day(request.GET.get("end"), today)
-    start_day = parse_day(request.GET.get("start"), end_day - datetime.timedelta(days=90))
+    start_day = parse_day(request.GET.get("start"), default_start(end_day))
     data = approval_analytics(
         for_user(ApprovalRequest.objects.all(), request.user),
         start=day_start(start_day),
-        end=day_start(end_day + datetime.timedelta(days=1)),
+        end=day_end(end_day),
     )
     steps = data["steps"][:15]
     regions = data["sla_breach"]["region"]

@@ -213,3 +213,11 @@ def test_simulate_and_analytics_through_the_api(client, shop, orders_policy):
         }
     ]
     assert client.get("/api/v1/approval-analytics?start=2026-12-01&end=2026-01-01", **headers).status_code == 400
+
+
+def test_analytics_at_the_ends_of_the_calendar(client, org):
+    headers = as_user(org.admin)
+    for query in ("end=0001-01-01", "start=9999-12-01&end=9999-12-31", "end=0001-02-01"):
+        response = client.get(f"/api/v1/approval-analytics?{query}", **headers)
+        assert response.status_code == 200, (query, response.content)
+        assert response.json()["queue"] == []
