@@ -16,21 +16,22 @@ Prints one line per figure (SQLite, or PostgreSQL with DATABASE_URL):
 What "through the real actions" means here: each order is what a client integration sends, two POSTs, and the
 benchmark calls the API's own handler functions for them (`orders.api.create_order` and the submit handler), each
 wrapped in `@idempotent` with an Idempotency-Key. So every order runs the scoped lookups of the customer, the
-warehouse and the products, validation, pricing, the credit check, the approval gate, the stock reservation, the
+warehouse and the products, validation, pricing, the credit check, the approval policy, the stock reservation, the
 events, both idempotency records and the rendered answers stored in them: everything the order path does. Only
 ninja's request parsing, authentication and the middleware are left out; figure 3 has them. Calling the bare
 actions would leave out the idempotency records and reads the API really makes; going through the test client
 would measure Django's middleware rather than the order path.
 
 The baseline does in one transaction per order what those two requests do, in as few statements as hand-written
-SQL needs: the customer read (and locked on PostgreSQL), the warehouse, the rep's discount limit and the approval
-threshold, the products with their prices, the open-orders sum of the credit exposure, the order-number counter,
-the five conditional stock UPDATEs, the order, its lines, the ledger rows, the safety-stock read, the four events
-(order.created, order.submitted, stock.reserved, order.confirmed) and the two idempotency records with their
-answers. The order path needs two transactions (the draft, then its submission), as the API does.
+SQL needs: the customer read (and locked on PostgreSQL), the warehouse, the rep's discount limit and the active
+approval policy version, the rep's line of org units (which the policy's conditions read), the products with
+their prices, the open-orders sum of the credit exposure, the order-number counter, the five conditional stock
+UPDATEs, the order, its lines, the ledger rows, the safety-stock read, the four events (order.created,
+order.submitted, stock.reserved, order.confirmed) and the two idempotency records with their answers. The order
+path needs two transactions (the draft, then its submission), as the API does.
 
 Every order is confirmed: the customers have ample credit and the warehouse ample stock, totals stay under the
-approval threshold and line discounts within the rep's limit.
+default policy's approval threshold and line discounts within the rep's limit.
 
 The history is generated with raw SQL (COPY on PostgreSQL, executemany in large transactions on SQLite), spread
 over the past three years, consistent with the schema's constraints and the customers' balances: each historical
@@ -78,6 +79,7 @@ CREDIT_LIMIT = Decimal("100000000.00")
 STOCK = Decimal("1000000000")
 DISCOUNT_LIMIT = Decimal("10")
 CENT = Decimal("0.01")
+APPROVAL_THRESHOLD = Decimal("200000")  # the installation's default order policy (approvals/default_policies.py)
 
 
 # --- the database ----------------------------------------------------------------------------------------------
@@ -150,7 +152,7 @@ def prepare(*, reps: int, customers: int, products: int) -> Shop:
     from salesops.customers.models import Customer, CustomerGroup
     from salesops.inventory.actions import receive_stock
     from salesops.inventory.models import Warehouse
-    from salesops.orders.models import OrderCounter, OrderPolicy
+    from salesops.orders.models import OrderCounter
 
     company = OrgUnit.objects.create(kind="company", name="Bench", code="bench")
     region = OrgUnit.objects.create(kind="region", name="East", code="east", parent=company)
@@ -163,7 +165,6 @@ def prepare(*, reps: int, customers: int, products: int) -> Shop:
     team.save()
     rep_users = [User.objects.create(username=f"rep-{n:02d}", role=Role.SALES_REP, org_unit=team) for n in range(reps)]
     DiscountLimit.objects.create(role=Role.SALES_REP, max_discount_percent=DISCOUNT_LIMIT)
-    OrderPolicy.current()
     OrderCounter.objects.get_or_create(year=company_today().year)
 
     line = ProductLine.objects.create(code="pumps", name="工业泵")
@@ -301,12 +302,14 @@ class Baseline:
     def __init__(self, shop: Shop):
         from django.db import connection
 
+        from salesops.accounts.models import OrgUnit
+        from salesops.approvals.models import ApprovalPolicy, PolicyVersion
         from salesops.catalog.models import DiscountLimit, PriceList, PriceListItem, Product
         from salesops.catalog.pricing import company_today
         from salesops.core.models import Event, IdempotencyRecord
         from salesops.customers.models import Customer
         from salesops.inventory.models import SafetyStock, StockLevel, StockMovement, Warehouse
-        from salesops.orders.models import OPEN_STATUSES, OrderCounter, OrderLine, OrderPolicy, OrderStatus, SalesOrder
+        from salesops.orders.models import OPEN_STATUSES, OrderCounter, OrderLine, OrderStatus, SalesOrder
 
         self.shop = shop
         self.connection = connection
@@ -317,7 +320,9 @@ class Baseline:
                 Customer,
                 Warehouse,
                 DiscountLimit,
-                OrderPolicy,
+                ApprovalPolicy,
+                PolicyVersion,
+                OrgUnit,
                 Product,
                 PriceList,
                 PriceListItem,
@@ -340,7 +345,13 @@ class Baseline:
         self.terms_sql = (
             f"SELECT (SELECT is_active FROM {table[Warehouse]} WHERE id = %s), "
             f"(SELECT max_discount_percent FROM {table[DiscountLimit]} WHERE role = %s), "
-            f"(SELECT approval_threshold FROM {table[OrderPolicy]} WHERE id = 1)"
+            f"(SELECT v.document FROM {table[PolicyVersion]} v JOIN {table[ApprovalPolicy]} p ON p.id = v.policy_id "
+            "WHERE p.subject_type = 'orders.salesorder' AND v.status = 'active')"
+        )
+        # The approval policy's conditions read the submitter's office and region: the rep's line of org units.
+        self.org_line_sql = (
+            f"SELECT u.kind, u.code FROM {table[OrgUnit]} u WHERE "
+            f"(SELECT path FROM {table[OrgUnit]} WHERE id = %s) LIKE u.path || '%%'"
         )
         self.prices_sql = (
             "SELECT p.id, p.sku, p.is_active, p.tax_rate, COALESCE(("
@@ -403,8 +414,10 @@ class Baseline:
             name, status, term, limit, credit_status, receivable, credit, group, office, region = cursor.fetchone()
             assert status == "active" and credit_status == "active"
             cursor.execute(self.terms_sql, [warehouse.pk, rep.role])
-            warehouse_active, discount_limit, threshold = cursor.fetchone()
-            assert warehouse_active
+            warehouse_active, discount_limit, policy = cursor.fetchone()
+            assert warehouse_active and policy
+            cursor.execute(self.org_line_sql, [rep.org_unit_id])
+            assert cursor.fetchall()
             product_ids = [product.pk for product, _q, _d in order.lines]
             day = ops.adapt_datefield_value(today)
             cursor.execute(self.prices_sql, [day, day, group, *product_ids])
@@ -434,7 +447,7 @@ class Baseline:
                     }
                 )
             total = subtotal + tax
-            assert total <= Decimal(threshold)
+            assert total <= APPROVAL_THRESHOLD  # the default policy's large-order rule
             cursor.execute(self.counter_sql, [today.year])
             number = f"SO-{today.year}-{cursor.fetchone()[0]:06d}"
             cursor.execute(self.exposure_sql, [customer.pk, 0])
@@ -466,7 +479,6 @@ class Baseline:
                 "held_by_id": None,
                 "is_stock_reserved": True,
                 "approval_reasons": "[]",
-                "approver_id": None,
                 "approved_by_id": None,
                 "decided_at": None,
                 "decision_comment": "",

@@ -11,13 +11,12 @@ approve 同意, reject 驳回, send back 退回 (to the submitter or an earlier 
 reassign (an administrator), delegate (out of office).
 """
 
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,7 @@ from salesops.approvals.models import (
     TaskOrigin,
     TaskStatus,
 )
-from salesops.approvals.routing import Route, cached_policy
+from salesops.approvals.routing import Route, compiled_version
 from salesops.approvals.subjects import SubjectType, key_for, subject_type
 from salesops.core import clock
 from salesops.core.events import record_event, to_json
@@ -62,19 +61,28 @@ class Started:
 # --- starting -------------------------------------------------------------------------------------------------
 
 
-def active_version(subject: SubjectType) -> PolicyVersion | None:
-    """The subject type's active version. A subject type that has never had a policy gets its default one
-    (version 1, active) on first use; one whose policy an administrator switched off has none."""
-    version = (
-        PolicyVersion.objects.filter(policy__subject_type=subject.key, status=PolicyVersion.Status.ACTIVE)
-        .only("pk", "document", "policy_id")
-        .first()
-    )
-    if version is not None or subject.default_policy is None:
-        return version
-    if ApprovalPolicy.objects.filter(subject_type=subject.key).exists():
+def active_version(subject: SubjectType) -> tuple[int, str] | None:
+    """The id and activation time of the subject type's active version. A subject type that has never had a
+    policy gets its default one (version 1, active) on first use; one whose policy an administrator switched off
+    has none.
+
+    One hand-written statement (the same on SQLite and PostgreSQL): every submission runs it, and the ORM took
+    longer to build it than the database to run it; the version's rules come from the compiled-version cache."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT v.id, v.activated_at FROM {quote(PolicyVersion._meta.db_table)} v "
+            f"JOIN {quote(ApprovalPolicy._meta.db_table)} p ON p.id = v.policy_id "
+            "WHERE p.subject_type = %s AND v.status = %s",
+            [subject.key, PolicyVersion.Status.ACTIVE],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0], str(row[1])
+    if subject.default_policy is None or ApprovalPolicy.objects.filter(subject_type=subject.key).exists():
         return None
-    return install_default_policy(subject)
+    version = install_default_policy(subject)
+    return version.pk, str(version.activated_at)
 
 
 def install_default_policy(subject: SubjectType) -> PolicyVersion:
@@ -98,8 +106,8 @@ def install_default_policy(subject: SubjectType) -> PolicyVersion:
         return PolicyVersion.objects.get(policy__subject_type=subject.key, status=PolicyVersion.Status.ACTIVE)
 
 
-def plan_for(version: PolicyVersion, subject: SubjectType, document, submitter) -> Route:
-    compiled = cached_policy(version.pk, json.dumps(version.document, sort_keys=True), subject.key)
+def plan_for(version: tuple[int, str], subject: SubjectType, document, submitter) -> Route:
+    compiled = compiled_version(*version, subject.key)
     return compiled.route(subject.context(document, submitter, compiled.roots))
 
 
@@ -124,7 +132,7 @@ def start_approval(document, *, submitter, actor, replaces_pending: bool = False
     request = ApprovalRequest.objects.create(
         subject_type=subject.key,
         subject_id=document.pk,
-        policy_version=version,
+        policy_version_id=version[0],
         submitter=submitter,
         region_id=summary.region_id,
         title=summary.title[:200],
@@ -152,7 +160,7 @@ def start_approval(document, *, submitter, actor, replaces_pending: bool = False
         request,
         actor=actor,
         after={"status": request.status, "title": request.title},
-        data={"rules": list(plan.matched), "policy_version": version.pk, "notify": notify_ids(plan, submitter)},
+        data={"rules": list(plan.matched), "policy_version": version[0], "notify": notify_ids(plan, submitter)},
     )
     activate_stage(request, 0, actor=actor)
     return Started("pending", request=request, reasons=tuple(plan.reasons))

@@ -4,11 +4,11 @@ Live routing (`actions.start_approval`) and simulation (`simulation.py`) both ca
 compiled policy with the same context, so a simulation shows exactly what going live would do.
 """
 
-import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
+from salesops.approvals.models import PolicyVersion
 from salesops.approvals.policy_document import PolicyDocument, RuleSpec, StepSpec
 from salesops.approvals.subjects import subject_type
 from salesops.core import rules
@@ -114,11 +114,11 @@ def plan_of(rule: RuleSpec) -> RulePlan:
 
 
 @lru_cache(maxsize=64)
-def cached_policy(version_id: int, document_json: str, subject_key: str) -> CompiledPolicy:
-    """Versions other than drafts never change, so a compiled version is cached by its id and content (the
-    content is part of the key so a draft edited in place is compiled again)."""
-    subject = subject_type(subject_key)
-    return compile_policy(PolicyDocument.model_validate(json.loads(document_json)), subject.schema())
+def compiled_version(version_id: int, activated_at: str, subject_key: str) -> CompiledPolicy:
+    """An active (or retired) version never changes: once compiled it is kept, by its id and activation time (the
+    time tells apart two versions that had the same id in databases created one after another, as in tests)."""
+    document = PolicyVersion.objects.values_list("document", flat=True).get(pk=version_id)
+    return compile_policy(PolicyDocument.model_validate(document), subject_type(subject_key).schema())
 
 
 def approver_pairs(specs) -> tuple[tuple[str, str], ...]:
