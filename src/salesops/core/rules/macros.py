@@ -4,6 +4,8 @@
 runs the condition. A null list counts as empty; a condition that gives null counts as false.
 """
 
+from abc import ABC, abstractmethod
+
 from django.utils.translation import gettext as _
 
 from . import nodes
@@ -13,7 +15,7 @@ from .types import BOOL, ERROR, ListOf, Type
 MAX_NESTING = 3  # macros inside macros: each level multiplies the work by a list's length
 
 
-class Macro:
+class Macro(ABC):
     def __init__(self, name: str, *, condition: bool) -> None:
         self.name = name
         self.condition = condition  # the second argument must be true or false
@@ -58,9 +60,9 @@ class Macro:
     def build(self, node: nodes.Call, items: Code, body: Code) -> Code:
         return self.loop(as_function(items), as_function(body), node.slot)
 
+    @abstractmethod
     def loop(self, items: Function, body: Function, slot: int) -> Function:
         """The function running `body` with each item of `items` in the environment's `slot`."""
-        raise NotImplementedError
 
 
 class Exists(Macro):

@@ -6,22 +6,24 @@ build the rest. A schema is a `Record` whose fields are the names a rule may sta
 expression that already has a problem (so one mistake is reported once, not at every operator above it).
 """
 
+from abc import ABC, abstractmethod
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 
-class Type:
+class Type(ABC):
     """A type of the rule language. Types compare by structure and are immutable."""
 
     __slots__ = ()
 
+    @abstractmethod
     def display(self) -> str:
         """The type's name as an administrator reads it, in the active language."""
-        raise NotImplementedError
 
+    @abstractmethod
     def described(self) -> str:
         """The type with an article, for messages: "this is a decimal", "this is an int"."""
-        raise NotImplementedError
 
     def __str__(self) -> str:
         return self.display()
