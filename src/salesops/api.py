@@ -4,6 +4,7 @@ from salesops.accounts.auth import ApiKeyAuth, SessionAuth
 from salesops.approvals.api import router as approvals_router
 from salesops.billing.api import router as billing_router
 from salesops.catalog.api import router as catalog_router
+from salesops.costs.api import router as costs_router
 from salesops.core.api.calendars import router as calendars_router
 from salesops.core.api.errors import install_error_handlers
 from salesops.core.api.imports import router as imports_router
@@ -14,6 +15,7 @@ from salesops.inventory.api import router as inventory_router
 from salesops.orders.api import router as orders_router
 from salesops.orders.quote_api import router as quotes_router
 from salesops.orders.shipment_api import router as shipments_router
+from salesops.reporting.api import router as reporting_router
 
 api = SalesopsAPI(
     title="salesops API",
@@ -34,3 +36,5 @@ api.add_router("/", imports_router)
 api.add_router("/", quotes_router)
 api.add_router("/", approvals_router)
 api.add_router("/", calendars_router)
+api.add_router("/", reporting_router)
+api.add_router("/", costs_router)

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "salesops.orders",
     "salesops.billing",
     "salesops.approvals",
+    "salesops.reporting",
+    "salesops.costs",
     "salesops.web",
 ]
 

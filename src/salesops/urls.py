@@ -19,6 +19,8 @@ urlpatterns = [
     path("orders/", include("salesops.orders.urls")),
     path("billing/", include("salesops.billing.urls")),
     path("approvals/", include("salesops.approvals.urls")),
+    path("reporting/", include("salesops.reporting.urls")),
+    path("costs/", include("salesops.costs.urls")),
     path("imports/", include("salesops.core.urls")),
     path("notifications/", core_views.notifications_page, name="notifications"),
     path("admin/", admin.site.urls),

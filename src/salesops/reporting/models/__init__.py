@@ -1,0 +1,2 @@
+"""Reporting data: stage rollups and alerts (`rollups.py`, `alerts.py`), briefings and sales targets
+(`briefings.py`). One module per concern; all are imported here so Django finds them."""
