@@ -4,12 +4,12 @@ from salesops.accounts.auth import ApiKeyAuth, SessionAuth
 from salesops.approvals.api import router as approvals_router
 from salesops.billing.api import router as billing_router
 from salesops.catalog.api import router as catalog_router
-from salesops.costs.api import router as costs_router
 from salesops.core.api.calendars import router as calendars_router
 from salesops.core.api.errors import install_error_handlers
 from salesops.core.api.imports import router as imports_router
 from salesops.core.api.openapi import SalesopsAPI
 from salesops.core.api.rendering import renderer
+from salesops.costs.api import router as costs_router
 from salesops.customers.api import router as customers_router
 from salesops.inventory.api import router as inventory_router
 from salesops.orders.api import router as orders_router
