@@ -7,10 +7,15 @@ Guarantees:
   applies them twice.
 - A failing handler is retried with exponential backoff and never blocks other deliveries; after its
   `max_attempts` it is marked failed for an administrator to inspect and retry from the admin.
+- Batch handlers (rollups) take their pending deliveries oldest event first, many per transaction, under a
+  per-handler lock row (`ConsumerLock`): one consumer at a time, so the events of a document are applied in the
+  order they happened. Their writes and the "delivered" marks commit together. A batch that fails is retried
+  one delivery at a time, so one bad event is isolated (retried, then failed) and the rest go on.
 """
 
 import logging
 import random
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,14 +25,16 @@ from django.db.models import F, Q
 from django.tasks import task
 from django.utils import timezone
 
-from salesops.core.handlers import get_handler
-from salesops.core.models import EventDelivery
+from salesops.core.handlers import Handler, batch_handlers, get_handler
+from salesops.core.models import ConsumerLock, EventDelivery
 
 logger = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=5)
 BACKOFF_BASE_SECONDS = 10
 BACKOFF_MAX_SECONDS = 3600
+BATCH_SIZE = 2000
+BATCH_TIME_BUDGET_SECONDS = 20.0
 
 
 class LeaseLost(Exception):
@@ -59,8 +66,12 @@ def deliver_pending(*, limit: int = 500, now: datetime | None = None) -> Dispatc
     """Deliver every due delivery (oldest event first), up to `limit`."""
     report = DispatchReport()
     now = now or timezone.now()
+    deliver_batches(report, now=now)
     due_ids = list(
-        EventDelivery.objects.filter(due_filter(now)).order_by("event_id", "id").values_list("id", flat=True)[:limit]
+        EventDelivery.objects.filter(due_filter(now))
+        .exclude(handler__in=[handler.name for handler in batch_handlers()])
+        .order_by("event_id", "id")
+        .values_list("id", flat=True)[:limit]
     )
     for delivery_id in due_ids:
         outcome = deliver_one(delivery_id, now=now)
@@ -107,10 +118,12 @@ def deliver_one(delivery_id: int, *, now: datetime | None = None) -> str:
     try:
         if handler.transactional:
             with transaction.atomic():
-                handler.function(delivery.event)
+                if handler.batch and not take_lock(handler):
+                    raise LeaseLost(f"{handler.name} is being consumed by another dispatcher")
+                handler.call(delivery.event)
                 mark_delivered(delivery, lease_token)
         else:
-            handler.function(delivery.event)
+            handler.call(delivery.event)
             mark_delivered(delivery, lease_token)
     except LeaseLost:
         logger.warning("lost the lease on delivery %s", delivery_id)
@@ -121,6 +134,57 @@ def deliver_one(delivery_id: int, *, now: datetime | None = None) -> str:
         record_failure(delivery, lease_token, f"{type(exc).__name__}: {exc}", final=final)
         return "failed" if final else "retried"
     return "delivered"
+
+
+def take_lock(handler: Handler) -> bool:
+    """Lock the handler's consumer row for the current transaction; False when another consumer holds it.
+    (On SQLite the immediate transaction already holds the database's write lock: the row lock is a no-op.)"""
+    ConsumerLock.objects.get_or_create(name=handler.name)
+    return ConsumerLock.objects.select_for_update(skip_locked=True).filter(name=handler.name).exists()
+
+
+def deliver_batches(report: DispatchReport, *, now: datetime, budget: float = BATCH_TIME_BUDGET_SECONDS) -> None:
+    """Drain the pending deliveries of every batch handler, BATCH_SIZE per transaction, for up to `budget`
+    seconds per handler (what is left waits for the next run, which the last batch enqueues)."""
+    for handler in batch_handlers():
+        started = time.monotonic()
+        while time.monotonic() - started < budget:
+            outcome = deliver_batch(handler, now=now)
+            if outcome is None:
+                break
+            delivered, failed_ids = outcome
+            report.delivered += delivered
+            for delivery_id in failed_ids:
+                result = deliver_one(delivery_id, now=now)
+                setattr(report, result, getattr(report, result) + 1)
+        else:
+            transaction.on_commit(dispatch_events.enqueue)
+
+
+def deliver_batch(handler: Handler, *, now: datetime) -> tuple[int, list[int]] | None:
+    """One batch: (how many were delivered, ids to retry one by one), or None when nothing is due or another
+    consumer holds the handler's lock."""
+    with transaction.atomic():
+        if not take_lock(handler):
+            return None
+        deliveries = list(
+            EventDelivery.objects.filter(due_filter(now), handler=handler.name)
+            .select_related("event")
+            .order_by("event_id")[:BATCH_SIZE]
+        )
+        if not deliveries:
+            return None
+        ids = [delivery.pk for delivery in deliveries]
+        try:
+            with transaction.atomic():
+                handler.function([delivery.event for delivery in deliveries])
+        except Exception:
+            logger.exception("batch handler %s failed; retrying its %s deliveries one by one", handler.name, len(ids))
+            return 0, ids
+        EventDelivery.objects.filter(pk__in=ids).update(
+            status=EventDelivery.Status.DELIVERED, delivered_at=timezone.now(), attempts=F("attempts") + 1
+        )
+        return len(ids), []
 
 
 def record_failure(delivery: EventDelivery, lease_token: str, error: str, *, final: bool) -> None:

@@ -112,6 +112,20 @@ class EventDelivery(models.Model):
         return f"{self.event_id} → {self.handler} ({self.status})"
 
 
+class ConsumerLock(models.Model):
+    """One row per batch event handler: the dispatcher locks it while it applies a batch, so one consumer at a
+    time applies that handler's events, in order (see dispatch.deliver_batch)."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+
+    class Meta:
+        verbose_name = _("event consumer lock")
+        verbose_name_plural = _("event consumer locks")
+
+    def __str__(self):
+        return self.name
+
+
 class CustomFieldDefinitionQuerySet(models.QuerySet):
     def for_model(self, model) -> list["CustomFieldDefinition"]:
         """Active definitions for a model class, in display order."""

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,11 @@ class ReportingConfig(AppConfig):
     name = "salesops.reporting"
     label = "reporting"
     verbose_name = _("reporting")
+
+    def ready(self):
+        # Apps declare their process stages in reporting_stages.py (see stages.py); the rollup handler listens
+        # to the events that enter and leave them.
+        autodiscover_modules("reporting_stages")
+        from salesops.reporting import rollups
+
+        rollups.install()

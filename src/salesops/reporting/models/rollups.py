@@ -1,0 +1,107 @@
+"""Stage visits and their per-day rollups, kept up to date from the event stream (see rollups.py)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class StageVisit(models.Model):
+    """One document's stay in one stage: from the event that entered it to the one that left it (open while it
+    is still there). The facts behind the rollups, and what a drill-down from a chart lists."""
+
+    stage = models.CharField(_("stage"), max_length=50)
+    subject_type = models.CharField(_("subject type"), max_length=100)
+    subject_id = models.BigIntegerField(_("subject id"))
+    label = models.CharField(_("document"), max_length=255, blank=True)
+    entered_at = models.DateTimeField(_("entered at"))
+    enter_day = models.DateField(_("entered on"))
+    left_at = models.DateTimeField(_("left at"), null=True, blank=True)
+    leave_day = models.DateField(_("left on"), null=True, blank=True)
+    leave_event = models.CharField(_("left by"), max_length=100, blank=True)
+    duration_seconds = models.BigIntegerField(_("time in stage (s)"), null=True, blank=True)
+    is_delayed = models.BooleanField(_("delayed"), default=False)
+    region_id = models.IntegerField(_("region"), default=0)
+    office_id = models.IntegerField(_("office"), default=0)
+    salesperson_id = models.IntegerField(_("salesperson"), default=0)
+    customer_group_id = models.IntegerField(_("customer group"), default=0)
+    product_lines = models.CharField(_("product lines"), max_length=500, blank=True, help_text=",3,7, (ids)")
+
+    class Meta:
+        verbose_name = _("stage visit")
+        verbose_name_plural = _("stage visits")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "subject_type", "subject_id"],
+                condition=Q(left_at__isnull=True),
+                name="one_open_visit_per_stage",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"], name="visit_subject_idx"),
+            models.Index(fields=["stage", "leave_day"], name="visit_leave_idx"),
+            models.Index(fields=["stage", "enter_day"], name="visit_enter_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.stage}: {self.label or self.subject_id}"
+
+
+class StageDay(models.Model):
+    """Per stage, day (company time zone), region, office and one more dimension value: how many documents
+    arrived, how many left, how many of those were late, and the histogram of their times in stage (sketch.py).
+
+    `dimension` is "all" (the total) or salesperson / customer_group / product_line with `value` the id. Totals,
+    customer groups and product lines are kept twice: per office, and per region with office 0 (what company and
+    region views read); salespeople per office only. Rows only ever grow by increments from the event stream;
+    nothing recomputes them per page view."""
+
+    class Dimension(models.TextChoices):
+        ALL = "all", _("all")
+        SALESPERSON = "salesperson", _("salesperson")
+        CUSTOMER_GROUP = "customer_group", _("customer group")
+        PRODUCT_LINE = "product_line", _("product line")
+
+    stage = models.CharField(_("stage"), max_length=50)
+    day = models.DateField(_("day"))
+    region_id = models.IntegerField(_("region"), default=0)
+    office_id = models.IntegerField(_("office"), default=0)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
+    value = models.IntegerField(_("value"), default=0)
+    arrivals = models.IntegerField(_("arrivals"), default=0)
+    completions = models.IntegerField(_("completions"), default=0)
+    delayed = models.IntegerField(_("delayed"), default=0)
+    duration_seconds = models.BigIntegerField(_("total time in stage (s)"), default=0)
+    histogram = models.JSONField(_("times in stage"), default=dict)
+
+    class Meta:
+        verbose_name = _("stage day")
+        verbose_name_plural = _("stage days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "day", "region_id", "office_id", "dimension", "value"], name="unique_stage_day"
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "stage", "day"], name="stage_day_slice_idx")]
+
+    def __str__(self):
+        return f"{self.stage} {self.day} {self.dimension}={self.value}"
+
+
+class StageTarget(models.Model):
+    """An administrator's target time for a stage, replacing the default its app registered. Changing it applies
+    to documents leaving the stage from then on."""
+
+    stage = models.CharField(_("stage"), max_length=50, unique=True)
+    target_hours = models.PositiveIntegerField(_("target (hours)"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stage target")
+        verbose_name_plural = _("stage targets")
+
+    def __str__(self):
+        return f"{self.stage}: {self.target_hours} h"

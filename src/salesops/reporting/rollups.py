@@ -1,0 +1,207 @@
+"""Apply events to stage visits and their per-day rollups: the dispatcher's batch handler of the stage events.
+
+Guarantees (with core.dispatch's batch delivery): each event is applied exactly once, in the order events were
+recorded, by one consumer at a time; a visit opens on the first entering event (a second one while the document
+is still in the stage changes nothing) and closes on the first leaving event (one without an open visit, e.g.
+from before reporting was installed, is ignored). Increments for a batch are summed in memory and written with
+one read and one bulk write per table.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from salesops.core import handlers
+from salesops.core.models import Event
+from salesops.core.timezones import company_zone
+from salesops.reporting import sketch
+from salesops.reporting.models import StageDay, StageTarget, StageVisit
+from salesops.reporting.stages import Dimensions, dimensions_reader, event_types, moves, stage
+
+HANDLER_NAME = "reporting.rollups"
+Key = tuple[str, datetime.date, int, int, str, int]  # stage, day, region, office, dimension, value
+
+# Called after every applied batch with the (stage, day) pairs it touched, in the same transaction (alerts).
+_after_apply: list[Callable[[set[tuple[str, datetime.date]]], None]] = []
+
+
+def after_apply(function: Callable[[set[tuple[str, datetime.date]]], None]):
+    _after_apply.append(function)
+    return function
+
+
+@dataclass
+class Delta:
+    arrivals: int = 0
+    completions: int = 0
+    delayed: int = 0
+    duration_seconds: int = 0
+    histogram: dict[str, int] = field(default_factory=dict)
+
+
+def local_day(moment: datetime.datetime) -> datetime.date:
+    return moment.astimezone(company_zone()).date()
+
+
+def encode_lines(ids: Iterable[int]) -> str:
+    ids = sorted(set(ids))
+    return f",{','.join(map(str, ids))}," if ids else ""
+
+
+def decode_lines(text: str) -> list[int]:
+    return [int(part) for part in text.strip(",").split(",") if part]
+
+
+def keys_for(visit: StageVisit, day: datetime.date) -> list[Key]:
+    """The rows a visit counts in: each dimension value at the office level, and the totals, product lines and
+    customer groups again at the region level (office 0) so company and region views read few rows."""
+    keys: list[Key] = []
+    extra = [(StageDay.Dimension.ALL, 0)]
+    if visit.customer_group_id:
+        extra.append((StageDay.Dimension.CUSTOMER_GROUP, visit.customer_group_id))
+    extra.extend((StageDay.Dimension.PRODUCT_LINE, line) for line in decode_lines(visit.product_lines))
+    for office_id in {visit.office_id, 0}:
+        keys.extend((visit.stage, day, visit.region_id, office_id, dimension, value) for dimension, value in extra)
+    if visit.salesperson_id:
+        keys.append(
+            (visit.stage, day, visit.region_id, visit.office_id, StageDay.Dimension.SALESPERSON, visit.salesperson_id)
+        )
+    return keys
+
+
+def new_visit(stage_key: str, event: Event, dimensions: Dimensions) -> StageVisit:
+    return StageVisit(
+        stage=stage_key,
+        subject_type=event.subject_type,
+        subject_id=int(event.subject_id),
+        label=dimensions.label or event.subject_label,
+        entered_at=event.occurred_at,
+        enter_day=local_day(event.occurred_at),
+        region_id=dimensions.region_id or 0,
+        office_id=dimensions.office_id or 0,
+        salesperson_id=dimensions.salesperson_id or 0,
+        customer_group_id=dimensions.customer_group_id or 0,
+        product_lines=encode_lines(dimensions.product_line_ids),
+    )
+
+
+def read_dimensions(events: list[Event]) -> dict[tuple[str, int], Dimensions]:
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        if moves(event.type, event.subject_type).entered:
+            wanted[event.subject_type].add(int(event.subject_id))
+    found: dict[tuple[str, int], Dimensions] = {}
+    for subject_type, ids in wanted.items():
+        for subject_id, dimensions in dimensions_reader(subject_type)(ids).items():
+            found[subject_type, subject_id] = dimensions
+    return found
+
+
+def apply_events(events: list[Event]) -> set[tuple[str, datetime.date]]:
+    """Apply a batch (oldest first); returns the (stage, day) pairs whose rollups changed."""
+    events = [
+        event
+        for event in events
+        if moves(event.type, event.subject_type).entered or moves(event.type, event.subject_type).left
+    ]
+    if not events:
+        return set()
+    dimensions = read_dimensions(events)
+    subjects = {(event.subject_type, int(event.subject_id)) for event in events}
+    open_visits: dict[tuple[str, str, int], StageVisit] = {}
+    for subject_type in {subject_type for subject_type, _ in subjects}:
+        ids = [subject_id for kind, subject_id in subjects if kind == subject_type]
+        for visit in StageVisit.objects.filter(subject_type=subject_type, subject_id__in=ids, left_at__isnull=True):
+            open_visits[visit.stage, visit.subject_type, visit.subject_id] = visit
+    targets = dict(StageTarget.objects.values_list("stage", "target_hours"))
+    created: list[StageVisit] = []
+    closed: list[StageVisit] = []
+    deltas: dict[Key, Delta] = defaultdict(Delta)
+    for event in events:
+        subject = (event.subject_type, int(event.subject_id))
+        found = moves(event.type, event.subject_type)
+        for item in found.left:
+            visit = open_visits.pop((item.key, *subject), None)
+            if visit is None:
+                continue
+            close(visit, event, datetime.timedelta(hours=targets.get(item.key, item.target_hours)))
+            if visit.pk:
+                closed.append(visit)
+            for key in keys_for(visit, visit.leave_day):
+                delta = deltas[key]
+                delta.completions += 1
+                delta.delayed += int(visit.is_delayed)
+                delta.duration_seconds += visit.duration_seconds
+                sketch.add(delta.histogram, visit.duration_seconds)
+        for item in found.entered:
+            if (item.key, *subject) in open_visits:
+                continue
+            visit = new_visit(item.key, event, dimensions.get(subject, Dimensions()))
+            open_visits[item.key, *subject] = visit
+            created.append(visit)
+            for key in keys_for(visit, visit.enter_day):
+                deltas[key].arrivals += 1
+    StageVisit.objects.bulk_create(created, batch_size=500)
+    StageVisit.objects.bulk_update(
+        closed, ["left_at", "leave_day", "leave_event", "duration_seconds", "is_delayed"], batch_size=500
+    )
+    write_deltas(deltas)
+    touched = {(key[0], key[1]) for key in deltas}
+    for function in _after_apply:
+        function(touched)
+    return touched
+
+
+def close(visit: StageVisit, event: Event, target: datetime.timedelta) -> None:
+    visit.left_at = event.occurred_at
+    visit.leave_day = local_day(event.occurred_at)
+    visit.leave_event = event.type
+    elapsed = max(event.occurred_at - visit.entered_at, datetime.timedelta(0))
+    visit.duration_seconds = int(elapsed.total_seconds())
+    visit.is_delayed = elapsed > target
+
+
+def write_deltas(deltas: dict[Key, Delta]) -> None:
+    """Add the deltas to their rows: read the existing rows of the batch's (stage, day) pairs once, update those,
+    create the rest. Only one consumer runs at a time (the dispatcher's lock), so read-then-write is safe here."""
+    pairs = {(key[0], key[1]) for key in deltas}
+    existing: dict[Key, StageDay] = {}
+    for stage_key in {stage_key for stage_key, _ in pairs}:
+        days = [day for key, day in pairs if key == stage_key]
+        for row in StageDay.objects.filter(stage=stage_key, day__in=days):
+            existing[row.stage, row.day, row.region_id, row.office_id, row.dimension, row.value] = row
+    to_update, to_create = [], []
+    for key, delta in deltas.items():
+        row = existing.get(key)
+        if row is None:
+            stage_key, day, region_id, office_id, dimension, value = key
+            row = StageDay(
+                stage=stage_key, day=day, region_id=region_id, office_id=office_id, dimension=dimension, value=value
+            )
+            to_create.append(row)
+        else:
+            to_update.append(row)
+        row.arrivals += delta.arrivals
+        row.completions += delta.completions
+        row.delayed += delta.delayed
+        row.duration_seconds += delta.duration_seconds
+        histogram = dict(row.histogram)
+        for bucket, count in delta.histogram.items():
+            histogram[bucket] = histogram.get(bucket, 0) + count
+        row.histogram = histogram
+    StageDay.objects.bulk_create(to_create, batch_size=500)
+    StageDay.objects.bulk_update(
+        to_update, ["arrivals", "completions", "delayed", "duration_seconds", "histogram"], batch_size=500
+    )
+
+
+def install() -> None:
+    """Register the rollup handler for the event types of the stages registered now (again after a stage is
+    registered later, e.g. by a test)."""
+    handlers.unregister_handler(HANDLER_NAME)
+    handlers.event_handler(*sorted(event_types()), name=HANDLER_NAME, batch=True)(apply_events)
+
+
+def stage_label(key: str) -> str:
+    return str(stage(key).label)
