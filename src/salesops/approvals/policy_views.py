@@ -1,8 +1,6 @@
 """Pages for administrators: policies and their versions, the rule editor, simulation, and analytics (the
 analytics page is for anyone with requests to look at; it reads through the scope)."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +14,7 @@ from salesops.approvals.models import ApprovalPolicy, ApprovalRequest, PolicyVer
 from salesops.approvals.policy_forms import document_from, rows_for, with_errors
 from salesops.approvals.subjects import subject_type
 from salesops.core import clock, rules
+from salesops.core.charts import bar_chart, parse_day
 from salesops.core.scoping import for_user
 from salesops.core.timezones import day_end, day_start
 
@@ -93,24 +92,6 @@ def policy_detail(request, policy_id: int):
             ),
         },
     )
-
-
-def parse_day(raw, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(str(raw or "").strip()) if raw else default
-    except ValueError:
-        return default
-
-
-def bar_chart(labels: list[str], values: list, name: str) -> dict:
-    """An ECharts option for a horizontal bar chart (rendered by static/salesops/js/charts.js)."""
-    return {
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 8, "right": 24, "top": 8, "bottom": 8, "containLabel": True},
-        "xAxis": {"type": "value"},
-        "yAxis": {"type": "category", "data": labels[::-1]},
-        "series": [{"type": "bar", "name": name, "data": [float(v or 0) for v in values][::-1]}],
-    }
 
 
 @login_required

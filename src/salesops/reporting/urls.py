@@ -1,2 +1,9 @@
+from django.urls import path
+
+from salesops.reporting import views
+
 app_name = "reporting"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("documents/", views.stage_documents, name="documents"),
+]

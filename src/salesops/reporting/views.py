@@ -1,0 +1,193 @@
+"""The process dashboard and its drill-down pages: parse, authorise, read the rollups, render."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from salesops.accounts.models import OrgUnit
+from salesops.accounts.scopes import PORTAL_ROLES
+from salesops.core import clock
+from salesops.core.charts import bar_chart, line_chart, parse_day
+from salesops.reporting.labels import group_labels
+from salesops.reporting.metrics import GROUPS, Slice, daily, documents, reach_of, stage_metrics
+from salesops.reporting.stages import stage, stages
+
+MEASURES = ("in_stage", "arrivals", "completions", "delayed")
+
+
+def check_staff(user) -> None:
+    if user.role in PORTAL_ROLES:
+        raise PermissionDenied
+
+
+def int_or_none(raw) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def slice_from(params: QueryDict) -> Slice:
+    end = parse_day(params.get("end"), clock.today())
+    start = parse_day(params.get("start"), end - datetime.timedelta(days=29))
+    group_by = params.get("group_by") or None
+    return Slice(
+        start=min(start, end),
+        end=end,
+        group_by=group_by if group_by in GROUPS else None,
+        **{
+            name: int_or_none(params.get(name))
+            for name in ("region", "office", "salesperson", "customer_group", "product_line")
+        },
+    )
+
+
+def drill_url(query: Slice, stage_key: str, measure: str, group: int | None = None) -> str:
+    params = QueryDict(mutable=True)
+    params.update(
+        {"stage": stage_key, "measure": measure, "start": query.start.isoformat(), "end": query.end.isoformat()}
+    )
+    for name in ("group_by", "region", "office", "salesperson", "customer_group", "product_line"):
+        value = getattr(query, name)
+        if value is not None:
+            params[name] = str(value)
+    if group is not None:
+        params["group"] = str(group)
+    return f"{reverse('reporting:documents')}?{params.urlencode()}"
+
+
+@login_required
+def dashboard(request):
+    """Every stage now and over the period: in stage, arrivals, completions, time in stage, delay rate; grouped by
+    a dimension for one stage; arrivals and completions per day. Every bar and number opens its documents."""
+    check_staff(request.user)
+    query = slice_from(request.GET)
+    chosen = request.GET.get("stage") or "shipment"
+    error = None
+    try:
+        totals = stage_metrics(
+            request.user,
+            Slice(
+                query.start,
+                query.end,
+                region=query.region,
+                office=query.office,
+                salesperson=query.salesperson,
+                customer_group=query.customer_group,
+                product_line=query.product_line,
+            ),
+        )
+        grouped = (
+            [item for item in stage_metrics(request.user, query) if item.stage == chosen] if query.group_by else []
+        )
+        series = daily(
+            request.user,
+            Slice(
+                query.start,
+                query.end,
+                region=query.region,
+                office=query.office,
+                salesperson=query.salesperson,
+                customer_group=query.customer_group,
+                product_line=query.product_line,
+                stage_keys=(chosen,),
+            ),
+        )
+    except ValidationError as exc:
+        error = " ".join(message for messages in exc.message_dict.values() for message in messages)
+        totals, grouped, series = [], [], {}
+    labels = group_labels(query.group_by, {item.group for item in grouped if item.group})
+    for item in totals:
+        item.links = {measure: drill_url(query, item.stage, measure) for measure in MEASURES}
+    days = [row["day"].isoformat() for row in series.get(chosen, [])]
+    reach = reach_of(request.user)
+    regions = OrgUnit.objects.filter(kind=OrgUnit.Kind.REGION).order_by("name")
+    if reach.regions is not None:
+        regions = regions.filter(pk__in=reach.regions)
+    context = {
+        "query": query,
+        "error": error,
+        "totals": totals,
+        "grouped": [(labels.get(item.group, item.group), item) for item in grouped],
+        "chosen": chosen,
+        "stages": stages(),
+        "groups": [(name, label) for name, label in group_choices()],
+        "regions": regions if reach.offices is None and reach.salespeople is None else [],
+        "in_stage_chart": bar_chart(
+            [item.label for item in totals],
+            [item.in_stage for item in totals],
+            _("in stage now"),
+            links=[item.links["in_stage"] for item in totals],
+        ),
+        "delay_chart": bar_chart(
+            [item.label for item in totals],
+            [(item.delay_rate or 0) * 100 for item in totals],
+            _("delay rate %"),
+            links=[item.links["delayed"] for item in totals],
+        ),
+        "group_chart": bar_chart(
+            [str(labels.get(item.group, item.group)) for item in grouped],
+            [item.completions for item in grouped],
+            _("completions"),
+            links=[drill_url(query, chosen, "completions", item.group) for item in grouped],
+        )
+        if grouped
+        else None,
+        "daily_chart": line_chart(
+            days,
+            {
+                _("arrivals"): [row["arrivals"] for row in series.get(chosen, [])],
+                _("completions"): [row["completions"] for row in series.get(chosen, [])],
+                _("delayed"): [row["delayed"] for row in series.get(chosen, [])],
+            },
+        ),
+    }
+    return render(request, "reporting/dashboard.html", context)
+
+
+def group_choices():
+    return [
+        ("region", _("region")),
+        ("office", _("office")),
+        ("salesperson", _("salesperson")),
+        ("customer_group", _("customer group")),
+        ("product_line", _("product line")),
+    ]
+
+
+@login_required
+def stage_documents(request):
+    """The documents behind one figure of the dashboard, slowest first."""
+    check_staff(request.user)
+    query = slice_from(request.GET)
+    measure = request.GET.get("measure") if request.GET.get("measure") in MEASURES else "completions"
+    try:
+        item = stage(request.GET.get("stage", ""))
+    except LookupError:
+        raise PermissionDenied from None
+    try:
+        visits = documents(
+            request.user, query, stage_key=item.key, measure=measure, group=int_or_none(request.GET.get("group"))
+        )
+    except ValidationError:
+        visits = None
+    page = Paginator(visits if visits is not None else [], 50).get_page(request.GET.get("page"))
+    rows = [(visit, item.document_url(visit.subject_id) if item.document_url else None) for visit in page.object_list]
+    return render(
+        request,
+        "reporting/documents.html",
+        {
+            "stage": item,
+            "measure": measure,
+            "query": query,
+            "rows": rows,
+            "page": page,
+            "params": request.GET.urlencode(),
+        },
+    )
