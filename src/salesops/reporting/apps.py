@@ -12,6 +12,7 @@ class ReportingConfig(AppConfig):
         # Apps declare their process stages in reporting_stages.py (see stages.py); the rollup handler listens
         # to the events that enter and leave them.
         autodiscover_modules("reporting_stages")
-        from salesops.reporting import rollups
+        from salesops.reporting import alerts, rollups  # alerts registers its evaluation after each rollup batch
 
         rollups.install()
+        assert alerts.evaluate

@@ -2,11 +2,13 @@
 
 import datetime
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import QueryDict
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -14,8 +16,11 @@ from salesops.accounts.models import OrgUnit
 from salesops.accounts.scopes import PORTAL_ROLES
 from salesops.core import clock
 from salesops.core.charts import bar_chart, line_chart, parse_day
+from salesops.core.events import timeline
+from salesops.reporting import actions
 from salesops.reporting.labels import group_labels
-from salesops.reporting.metrics import GROUPS, Slice, daily, documents, reach_of, stage_metrics
+from salesops.reporting.metrics import GROUPS, Reach, Slice, daily, documents, reach_of, stage_metrics
+from salesops.reporting.models import Alert, AlertRule
 from salesops.reporting.stages import stage, stages
 
 MEASURES = ("in_stage", "arrivals", "completions", "delayed")
@@ -110,7 +115,9 @@ def dashboard(request):
     regions = OrgUnit.objects.filter(kind=OrgUnit.Kind.REGION).order_by("name")
     if reach.regions is not None:
         regions = regions.filter(pk__in=reach.regions)
+    live = visible_alerts(request.user).exclude(status=Alert.Status.RESOLVED).select_related("rule")[:10]
     context = {
+        "alerts": live,
         "query": query,
         "error": error,
         "totals": totals,
@@ -191,3 +198,66 @@ def stage_documents(request):
             "params": request.GET.urlencode(),
         },
     )
+
+
+@login_required
+def alert_list(request):
+    check_staff(request.user)
+    status = request.GET.get("status") or "live"
+    rows = visible_alerts(request.user)
+    rows = rows.exclude(status=Alert.Status.RESOLVED) if status == "live" else rows.filter(status=status)
+    page = Paginator(rows.select_related("rule", "owner"), 50).get_page(request.GET.get("page"))
+    return render(
+        request, "reporting/alerts.html", {"page": page, "status": status, "regions": region_names(page.object_list)}
+    )
+
+
+def region_names(alerts) -> dict[int, str]:
+    return dict(OrgUnit.objects.filter(pk__in={alert.region_id for alert in alerts}).values_list("pk", "name"))
+
+
+@login_required
+def alert_detail(request, alert_id: int):
+    """One alert: what fired, its lifecycle, and the documents that caused it (the delayed or counted documents of
+    its stage, slice and day)."""
+    check_staff(request.user)
+    alert = get_object_or_404(visible_alerts(request.user).select_related("rule", "owner"), pk=alert_id)
+    if request.method == "POST":
+        move = actions.acknowledge_alert if request.POST.get("to") == "acknowledged" else actions.resolve_alert
+        try:
+            move(alert, actor=request.user, comment=request.POST.get("comment", ""))
+            return redirect("reporting:alert", alert_id=alert.pk)
+        except ValidationError as exc:
+            messages.error(request, " ".join(text for texts in exc.message_dict.values() for text in texts))
+    query = Slice(alert.day, alert.day, region=alert.region_id or None)
+    measure = "delayed" if alert.rule.metric == AlertRule.Metric.DELAY_RATE else "completions"
+    if alert.rule.metric == AlertRule.Metric.ARRIVALS:
+        measure = "arrivals"
+    if alert.rule.metric == AlertRule.Metric.IN_STAGE:
+        measure = "in_stage"
+    try:
+        item = stage(alert.rule.stage)
+        visits = list(documents(request.user, query, stage_key=item.key, measure=measure)[:100])
+        rows = [(visit, item.document_url(visit.subject_id) if item.document_url else None) for visit in visits]
+    except LookupError:
+        rows = []
+    context = {
+        "alert": alert,
+        "rows": rows,
+        "region": region_names([alert]).get(alert.region_id),
+        "drill": drill_url(query, alert.rule.stage, measure),
+        "timeline": timeline(alert),
+    }
+    return render(request, "reporting/alert.html", context)
+
+
+def visible_alerts(user):
+    """Alerts of the regions the user may read (company-wide alerts: those who read everything, and owners)."""
+    reach = reach_of(user)
+    rows = Alert.objects.all()
+    if reach == Reach():
+        return rows
+    regions = reach.regions or frozenset()
+    if reach.offices:
+        regions |= set(OrgUnit.objects.filter(pk__in=reach.offices).values_list("parent_id", flat=True))
+    return rows.filter(Q(region_id__in=regions) | Q(owner=user) | Q(rule__owner=user))
