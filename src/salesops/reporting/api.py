@@ -13,6 +13,7 @@ from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.listing import ListParams, Page, paginate
 from salesops.core.querying import InvalidParameter
 from salesops.reporting import actions
+from salesops.reporting.alert_api import router as alert_router
 from salesops.reporting.labels import group_labels
 from salesops.reporting.metrics import Slice, daily, documents, stage_metrics
 from salesops.reporting.schemas import (
@@ -27,6 +28,7 @@ from salesops.reporting.schemas import (
 from salesops.reporting.stages import stage, stages
 
 router = Router(tags=["reporting"])
+router.add_router("", alert_router)
 READ, WRITE = "reporting:read", "reporting:write"
 DEFAULT_DAYS = 30
 

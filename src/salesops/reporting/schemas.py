@@ -1,6 +1,7 @@
 """API schemas of the process dashboard: stage metrics, daily series, drill-down and stage targets."""
 
 import datetime
+from decimal import Decimal
 
 from ninja import Field, Schema
 
@@ -84,3 +85,62 @@ class StageOut(Schema):
 
 class StageTargetIn(Schema):
     target_hours: int = Field(gt=0, le=24 * 366, description="Target time in stage, in hours.")
+
+
+class AlertRuleIn(Schema):
+    name: str = Field(max_length=200)
+    stage: str = Field(description="A stage key (see /stages).")
+    metric: str = Field(description="delay_rate, in_stage, arrivals, completions, median_hours or p90_hours.")
+    per: str = Field("region", description="company or region.")
+    condition: str = Field(description="above, below (with threshold) or anomaly (with deviations, history_weeks).")
+    threshold: Decimal | None = Field(None, description="Rates as fractions: 0.15 for 15 %.")
+    deviations: Decimal = Field(Decimal(3), gt=0, le=100)
+    history_weeks: int = Field(8, ge=1, le=52)
+    min_volume: int = Field(20, ge=0, le=1_000_000)
+    owner_id: int | None = Field(None, description="Who owns its alerts; default: the caller.")
+    is_active: bool = True
+
+
+class AlertRuleOut(Schema):
+    id: int
+    name: str
+    stage: str
+    metric: str
+    per: str
+    condition: str
+    threshold: Decimal | None
+    deviations: Decimal
+    history_weeks: int
+    min_volume: int
+    owner_id: int
+    is_active: bool
+
+
+class AlertOut(Schema):
+    id: int
+    rule_id: int
+    region_id: int = Field(description="0 for a company-wide alert.")
+    day: datetime.date
+    value: Decimal
+    expected: Decimal | None
+    volume: int
+    message: str
+    status: str
+    owner_id: int
+    opened_at: datetime.datetime
+    fired_count: int
+    last_value: Decimal
+    acknowledged_at: datetime.datetime | None
+    resolved_at: datetime.datetime | None
+    comment: str
+    documents_url: str = Field(description="The drill-down to the documents behind the alert.")
+
+
+class AlertFilters(Schema):
+    status: str | None = Field(None, description="open, acknowledged or resolved.")
+    rule: int | None = None
+    region: int | None = None
+
+
+class AlertMoveIn(Schema):
+    comment: str = Field("", max_length=500)

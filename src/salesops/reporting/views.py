@@ -6,10 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from salesops.accounts.models import OrgUnit
@@ -19,8 +17,10 @@ from salesops.core.charts import bar_chart, line_chart, parse_day
 from salesops.core.events import timeline
 from salesops.reporting import actions
 from salesops.reporting.labels import group_labels
-from salesops.reporting.metrics import GROUPS, Reach, Slice, daily, documents, reach_of, stage_metrics
-from salesops.reporting.models import Alert, AlertRule
+from salesops.reporting.links import alert_documents_url, alert_slice, drill_url
+from salesops.reporting.metrics import GROUPS, Slice, daily, documents, reach_of, stage_metrics
+from salesops.reporting.models import Alert
+from salesops.reporting.queries import visible_alerts
 from salesops.reporting.stages import stage, stages
 
 MEASURES = ("in_stage", "arrivals", "completions", "delayed")
@@ -51,20 +51,6 @@ def slice_from(params: QueryDict) -> Slice:
             for name in ("region", "office", "salesperson", "customer_group", "product_line")
         },
     )
-
-
-def drill_url(query: Slice, stage_key: str, measure: str, group: int | None = None) -> str:
-    params = QueryDict(mutable=True)
-    params.update(
-        {"stage": stage_key, "measure": measure, "start": query.start.isoformat(), "end": query.end.isoformat()}
-    )
-    for name in ("group_by", "region", "office", "salesperson", "customer_group", "product_line"):
-        value = getattr(query, name)
-        if value is not None:
-            params[name] = str(value)
-    if group is not None:
-        params["group"] = str(group)
-    return f"{reverse('reporting:documents')}?{params.urlencode()}"
 
 
 @login_required
@@ -229,12 +215,7 @@ def alert_detail(request, alert_id: int):
             return redirect("reporting:alert", alert_id=alert.pk)
         except ValidationError as exc:
             messages.error(request, " ".join(text for texts in exc.message_dict.values() for text in texts))
-    query = Slice(alert.day, alert.day, region=alert.region_id or None)
-    measure = "delayed" if alert.rule.metric == AlertRule.Metric.DELAY_RATE else "completions"
-    if alert.rule.metric == AlertRule.Metric.ARRIVALS:
-        measure = "arrivals"
-    if alert.rule.metric == AlertRule.Metric.IN_STAGE:
-        measure = "in_stage"
+    query, measure = alert_slice(alert)
     try:
         item = stage(alert.rule.stage)
         visits = list(documents(request.user, query, stage_key=item.key, measure=measure)[:100])
@@ -245,19 +226,7 @@ def alert_detail(request, alert_id: int):
         "alert": alert,
         "rows": rows,
         "region": region_names([alert]).get(alert.region_id),
-        "drill": drill_url(query, alert.rule.stage, measure),
+        "drill": alert_documents_url(alert),
         "timeline": timeline(alert),
     }
     return render(request, "reporting/alert.html", context)
-
-
-def visible_alerts(user):
-    """Alerts of the regions the user may read (company-wide alerts: those who read everything, and owners)."""
-    reach = reach_of(user)
-    rows = Alert.objects.all()
-    if reach == Reach():
-        return rows
-    regions = reach.regions or frozenset()
-    if reach.offices:
-        regions |= set(OrgUnit.objects.filter(pk__in=reach.offices).values_list("parent_id", flat=True))
-    return rows.filter(Q(region_id__in=regions) | Q(owner=user) | Q(rule__owner=user))

@@ -6,61 +6,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 
 from salesops.core import clock
 from salesops.core.dispatch import deliver_pending
-from salesops.core.events import record_event
-from salesops.core.models import Event, Notification
+from salesops.core.models import Notification
 from salesops.reporting import rollups
 from salesops.reporting.actions import acknowledge_alert, resolve_alert, save_alert_rule
 from salesops.reporting.models import Alert
-from salesops.reporting.stages import Dimensions, register_dimensions, register_stage, unregister_stage
-from salesops.reporting.tests.fixtures import at
-
-SUBJECT = "accounts.orgunit"  # contracts stand in as events about a region's org unit in this test
-TODAY = datetime.date(2026, 6, 17)  # a Wednesday
-
-
-@pytest.fixture
-def archiving(org):
-    """A contract-archiving stage another app would register: entered when a contract is signed, left when its
-    paper copy is archived; target 48 hours."""
-    register_stage(
-        "contract_archiving",
-        "合同归档",
-        subject_type=SUBJECT,
-        enter={"contract.signed"},
-        leave={"contract.archived"},
-        target_hours=48,
-    )
-    register_dimensions(SUBJECT, lambda ids: {pk: Dimensions(region_id=pk) for pk in ids})
-    rollups.install()
-    yield
-    unregister_stage("contract_archiving")
-    rollups.install()
-
-
-def contracts(region, day: datetime.date, count: int, late: int, *, start: int) -> list[Event]:
-    """`count` contracts archived on `day`, `late` of them after 72 hours, the rest after 24 (unsaved events fed
-    straight to the rollups: the history part of the test)."""
-    events = []
-    for number in range(count):
-        hours = 72 if number < late else 24
-        archived = at(day, 17)
-        signed = archived - datetime.timedelta(hours=hours)
-        for kind, moment in (("contract.signed", signed), ("contract.archived", archived)):
-            # each contract its own subject: ids beyond the region's, dimensions read from the region
-            events.append(
-                Event(
-                    type=kind,
-                    subject_type=SUBJECT,
-                    subject_id=str(region.pk),
-                    subject_label=f"HT-{start + number}",
-                    occurred_at=moment,
-                )
-            )
-    return events
+from salesops.reporting.tests.fixtures import TODAY, at, contracts, record_today
 
 
 def history(region, weeks: int = 8):
@@ -87,13 +40,6 @@ def rule(owner, **extra):
         "min_volume": 20,
     } | extra
     return save_alert_rule(None, actor=owner, data=data)
-
-
-def record_today(region, count, late):
-    with clock.simulated(at(TODAY, 18)), transaction.atomic():
-        for event in contracts(region, TODAY, count, late, start=1):
-            with clock.simulated(event.occurred_at):
-                record_event(event.type, region, data={"contract": event.subject_label})
 
 
 def test_a_jump_in_a_regions_delay_rate_fires_within_one_dispatcher_cycle(archiving, org, mailoutbox):
