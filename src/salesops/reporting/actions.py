@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from salesops.accounts.scopes import MANAGER_ROLES, sees_everything
 from salesops.core import clock, events
 from salesops.core.events import record_event
+from salesops.reporting.alert_metrics import METRICS
 from salesops.reporting.models import Alert, AlertRule, StageTarget
 from salesops.reporting.stages import stage
 
@@ -66,10 +67,16 @@ RULE_FIELDS = (
 
 def clean_rule(rule: AlertRule) -> None:
     errors: dict[str, list[str]] = {}
-    try:
-        stage(rule.stage)
-    except LookupError:
-        errors["stage"] = [_("No such stage.")]
+    watched = METRICS.get(rule.metric)
+    if watched is not None and watched.is_stage_metric:
+        try:
+            stage(rule.stage)
+        except LookupError:
+            errors["stage"] = [_("No such stage.")]
+    elif watched is not None:
+        rule.stage = ""
+        if rule.condition == AlertRule.Condition.ANOMALY:
+            errors["condition"] = [_("This metric takes a fixed threshold (above or below).")]
     if rule.condition in (AlertRule.Condition.ABOVE, AlertRule.Condition.BELOW) and rule.threshold is None:
         errors["threshold"] = [_("A threshold condition needs a threshold.")]
     if rule.metric == AlertRule.Metric.DELAY_RATE and rule.threshold is not None and not 0 <= rule.threshold <= 1:

@@ -11,6 +11,7 @@ from salesops.core.api.errors import READ_ERRORS, WRITE_ERRORS
 from salesops.core.api.idempotency import OPENAPI_EXTRA, idempotent
 from salesops.core.api.listing import ListParams, Page, paginate
 from salesops.reporting import actions
+from salesops.reporting.alert_metrics import metric
 from salesops.reporting.links import alert_documents_url
 from salesops.reporting.models import Alert, AlertRule
 from salesops.reporting.queries import visible_alerts
@@ -61,7 +62,7 @@ def update_rule(request: HttpRequest, rule_id: int, payload: AlertRuleIn):
 def alert_out(alert: Alert) -> dict:
     return {
         **{field: getattr(alert, field) for field in AlertOut.model_fields if hasattr(alert, field)},
-        "documents_url": alert_documents_url(alert),
+        "documents_url": alert_documents_url(alert) if metric(alert.rule.metric).is_stage_metric else "",
     }
 
 

@@ -1,22 +1,22 @@
-"""Evaluate alert rules on the days the rollups just changed, in the same transaction as the rollup batch (so an
-alert fires within the dispatcher cycle that brings the data that causes it), and open or refresh alerts.
+"""Evaluate alert rules and open or refresh alerts.
 
-Only today and yesterday (company time zone) are evaluated: replaying a backlog of old events does not raise alarms
-about the past.
+Stage rules run on the days the rollups just changed, in the same transaction as the rollup batch (so an alert
+fires within the dispatcher cycle that brings the data that causes it); only today and yesterday (company time
+zone) are evaluated, so replaying a backlog of old events does not raise alarms about the past. Rules on the state
+now (stock, receivables) run from tasks.py every 15 minutes and when stock falls below safety (handlers.py).
 """
 
 import datetime
 import statistics
 from decimal import Decimal
 
-from django.db.models import Sum
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from salesops.core import clock
 from salesops.core.events import record_event
-from salesops.reporting import sketch
-from salesops.reporting.models import Alert, AlertRule, StageDay
+from salesops.reporting.alert_metrics import METRICS, metric
+from salesops.reporting.models import Alert, AlertRule
 from salesops.reporting.rollups import after_apply
 from salesops.reporting.stages import stage
 
@@ -25,43 +25,12 @@ MAD_TO_SD = Decimal("1.4826")  # a normal distribution's standard deviation is 1
 LANGUAGE = "zh-hans"
 
 
-def day_rows(rule: AlertRule, days: list[datetime.date], region_id: int):
-    rows = StageDay.objects.filter(stage=rule.stage, dimension=StageDay.Dimension.ALL, office_id=0, day__in=days)
-    return rows.filter(region_id=region_id) if region_id else rows
-
-
-def figure(rule: AlertRule, day: datetime.date, region_id: int) -> tuple[Decimal | None, int]:
-    """The rule's metric for one day and slice, and the number of documents behind it."""
-    if rule.metric == AlertRule.Metric.IN_STAGE:
-        rows = StageDay.objects.filter(stage=rule.stage, dimension=StageDay.Dimension.ALL, office_id=0, day__lte=day)
-        if region_id:
-            rows = rows.filter(region_id=region_id)
-        sums = rows.aggregate(arrived=Sum("arrivals"), left=Sum("completions"))
-        count = (sums["arrived"] or 0) - (sums["left"] or 0)
-        return Decimal(count), count
-    rows = list(day_rows(rule, [day], region_id).values_list("arrivals", "completions", "delayed", "histogram"))
-    arrivals = sum(row[0] for row in rows)
-    completions = sum(row[1] for row in rows)
-    if rule.metric == AlertRule.Metric.ARRIVALS:
-        return Decimal(arrivals), arrivals
-    if rule.metric == AlertRule.Metric.COMPLETIONS:
-        return Decimal(completions), completions
-    if not completions:
-        return None, 0
-    if rule.metric == AlertRule.Metric.DELAY_RATE:
-        delayed = sum(row[2] for row in rows)
-        return (Decimal(delayed) / Decimal(completions)).quantize(Decimal("0.0001")), completions
-    q = 0.5 if rule.metric == AlertRule.Metric.MEDIAN_HOURS else 0.9
-    seconds = sketch.quantile(sketch.merge(row[3] for row in rows), q) or 0
-    return (Decimal(str(seconds)) / 3600).quantize(Decimal("0.01")), completions
-
-
 def usual(rule: AlertRule, day: datetime.date, region_id: int) -> tuple[Decimal, Decimal] | None:
     """The median and robust standard deviation of the same weekday over the trailing weeks (days with too few
     documents left out); None without enough history."""
     values = []
     for weeks in range(1, rule.history_weeks + 1):
-        value, volume = figure(rule, day - datetime.timedelta(weeks=weeks), region_id)
+        value, volume = metric(rule.metric).figure(rule, day - datetime.timedelta(weeks=weeks), region_id)
         if value is not None and volume >= rule.min_volume:
             values.append(value)
     if len(values) < MIN_HISTORY:
@@ -86,7 +55,20 @@ def fires(rule: AlertRule, value: Decimal, day: datetime.date, region_id: int) -
 def regions_of(rule: AlertRule, day: datetime.date) -> list[int]:
     if rule.per == AlertRule.Per.COMPANY:
         return [0]
-    return sorted(set(day_rows(rule, [day], 0).values_list("region_id", flat=True)) - {0})
+    return [region for region in metric(rule.metric).regions(rule, day) if region]
+
+
+def check(rule: AlertRule, day: datetime.date) -> list[Alert]:
+    """Evaluate one rule on one day for each of its slices; open or refresh the alerts that fire."""
+    raised = []
+    for region_id in regions_of(rule, day):
+        value, volume = metric(rule.metric).figure(rule, day, region_id)
+        if value is None or volume < rule.min_volume:
+            continue
+        firing, expected = fires(rule, value, day, region_id)
+        if firing:
+            raised.append(raise_alert(rule, day, region_id, value, expected, volume))
+    return raised
 
 
 @after_apply
@@ -97,15 +79,22 @@ def evaluate(touched: set[tuple[str, datetime.date]]) -> list[Alert]:
     if not recent:
         return []
     raised = []
-    for rule in AlertRule.objects.filter(is_active=True, stage__in={stage_key for stage_key, _day in recent}):
+    stage_metrics = [key for key, item in METRICS.items() if item.is_stage_metric]
+    rules = AlertRule.objects.filter(
+        is_active=True, metric__in=stage_metrics, stage__in={stage_key for stage_key, _day in recent}
+    )
+    for rule in rules:
         for day in sorted(day for stage_key, day in recent if stage_key == rule.stage):
-            for region_id in regions_of(rule, day):
-                value, volume = figure(rule, day, region_id)
-                if value is None or volume < rule.min_volume:
-                    continue
-                firing, expected = fires(rule, value, day, region_id)
-                if firing:
-                    raised.append(raise_alert(rule, day, region_id, value, expected, volume))
+            raised.extend(check(rule, day))
+    return raised
+
+
+def evaluate_state_rules(*, metrics: list[str] | None = None) -> list[Alert]:
+    """The rules on the state now (stock below safety, overdue receivables), for today."""
+    keys = metrics or [key for key, item in METRICS.items() if not item.is_stage_metric]
+    raised = []
+    for rule in AlertRule.objects.filter(is_active=True, metric__in=keys):
+        raised.extend(check(rule, clock.today()))
     return raised
 
 
@@ -116,13 +105,15 @@ def describe(rule: AlertRule, value: Decimal, expected: Decimal | None) -> str:
         return f"{number * 100:.1f}%" if rule.metric == AlertRule.Metric.DELAY_RATE else f"{number.normalize():f}"
 
     with translation.override(LANGUAGE):
-        return _("%(rule)s: %(metric)s of %(stage)s is %(value)s (usually %(expected)s)") % {
-            "rule": rule.name,
-            "metric": rule.get_metric_display(),
-            "stage": stage(rule.stage).label,
-            "value": show(value),
-            "expected": show(expected),
-        }
+        values = {"rule": rule.name, "metric": rule.get_metric_display(), "value": show(value)}
+        if rule.condition != AlertRule.Condition.ANOMALY:
+            values["limit"] = show(rule.threshold)
+            if rule.stage:
+                values["stage"] = stage(rule.stage).label
+                return _("%(rule)s: %(metric)s of %(stage)s is %(value)s (limit %(limit)s)") % values
+            return _("%(rule)s: %(metric)s is %(value)s (limit %(limit)s)") % values
+        values |= {"stage": stage(rule.stage).label, "expected": show(expected)}
+        return _("%(rule)s: %(metric)s of %(stage)s is %(value)s (usually %(expected)s)") % values
 
 
 def raise_alert(rule, day, region_id, value, expected, volume) -> Alert:

@@ -7,7 +7,8 @@ from salesops.accounts.models import OrgUnit
 from salesops.core.handlers import event_handler
 from salesops.core.models import Event
 from salesops.core.notifications import Notice, deliver
-from salesops.reporting.models import Alert
+from salesops.reporting.alerts import evaluate_state_rules
+from salesops.reporting.models import Alert, AlertRule
 
 
 def notices_for(event: Event) -> list[Notice]:
@@ -31,3 +32,9 @@ def notify_in_app(event: Event) -> None:
 @event_handler("alert.opened", name="reporting.notify_external", transactional=False)
 def notify_external(event: Event) -> None:
     deliver(notices_for(event), transactional=False)
+
+
+@event_handler("stock.below_safety", name="reporting.stock_alerts")
+def stock_alerts(event: Event) -> None:
+    """Stock just fell below safety: check the stock rules now rather than at the next quarter hour."""
+    evaluate_state_rules(metrics=[AlertRule.Metric.STOCK_BELOW_SAFETY])

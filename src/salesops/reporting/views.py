@@ -16,6 +16,7 @@ from salesops.core import clock
 from salesops.core.charts import bar_chart, line_chart, parse_day
 from salesops.core.events import timeline
 from salesops.reporting import actions
+from salesops.reporting.alert_metrics import metric
 from salesops.reporting.labels import group_labels
 from salesops.reporting.links import alert_documents_url, alert_slice, drill_url
 from salesops.reporting.metrics import GROUPS, Slice, daily, documents, reach_of, stage_metrics
@@ -216,17 +217,20 @@ def alert_detail(request, alert_id: int):
         except ValidationError as exc:
             messages.error(request, " ".join(text for texts in exc.message_dict.values() for text in texts))
     query, measure = alert_slice(alert)
-    try:
+    rows, sources = [], []
+    watched = metric(alert.rule.metric)
+    if watched.is_stage_metric:
         item = stage(alert.rule.stage)
         visits = list(documents(request.user, query, stage_key=item.key, measure=measure)[:100])
         rows = [(visit, item.document_url(visit.subject_id) if item.document_url else None) for visit in visits]
-    except LookupError:
-        rows = []
+    elif watched.sources is not None:
+        sources = watched.sources(alert.rule, alert.region_id)
     context = {
         "alert": alert,
         "rows": rows,
+        "sources": sources,
         "region": region_names([alert]).get(alert.region_id),
-        "drill": alert_documents_url(alert),
+        "drill": alert_documents_url(alert) if watched.is_stage_metric else None,
         "timeline": timeline(alert),
     }
     return render(request, "reporting/alert.html", context)

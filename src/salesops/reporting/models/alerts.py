@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AlertRule(models.Model):
-    """Watch one stage metric per day, for the company or per region: fire when it crosses a fixed threshold, or
-    when it is an anomaly against its own history (more than `deviations` robust standard deviations above the
-    median of the same weekday over the trailing `history_weeks` weeks). Days with fewer than `min_volume`
-    documents behind the figure never fire, so tiny samples don't raise alarms."""
+    """Watch one metric (of a process stage, per day; or stock below safety, or overdue receivables, now), for the
+    company or per region: fire when it crosses a fixed threshold, or (stage metrics) when it is an anomaly against
+    its own history (more than `deviations` robust standard deviations above the median of the same weekday over
+    the trailing `history_weeks` weeks). Days with fewer than `min_volume` documents behind the figure never fire,
+    so tiny samples don't raise alarms."""
 
     class Metric(models.TextChoices):
         DELAY_RATE = "delay_rate", _("delay rate")
@@ -21,6 +22,8 @@ class AlertRule(models.Model):
         COMPLETIONS = "completions", _("completions per day")
         MEDIAN_HOURS = "median_hours", _("median hours in stage")
         P90_HOURS = "p90_hours", _("90th percentile hours in stage")
+        STOCK_BELOW_SAFETY = "stock_below_safety", _("stock levels below safety stock")
+        RECEIVABLES_OVERDUE = "receivables_overdue", _("overdue receivables (CNY)")
 
     class Per(models.TextChoices):
         COMPANY = "company", _("the whole company")
@@ -32,8 +35,8 @@ class AlertRule(models.Model):
         ANOMALY = "anomaly", _("unusually high for the weekday")
 
     name = models.CharField(_("name"), max_length=200)
-    stage = models.CharField(_("stage"), max_length=50)
-    metric = models.CharField(_("metric"), max_length=20, choices=Metric.choices)
+    stage = models.CharField(_("stage"), max_length=50, blank=True, help_text=_("For stage metrics."))
+    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
     per = models.CharField(_("per"), max_length=20, choices=Per.choices, default=Per.REGION)
     condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices)
     threshold = models.DecimalField(
