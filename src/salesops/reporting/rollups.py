@@ -12,8 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from salesops.core import handlers
-from salesops.core.models import Event
+from django.db import transaction
+from django.utils import timezone
+
+from salesops.core import dispatch, handlers
+from salesops.core.models import Event, EventDelivery
 from salesops.core.timezones import company_zone
 from salesops.reporting import sketch
 from salesops.reporting.models import StageDay, StageTarget, StageVisit
@@ -98,8 +101,9 @@ def read_dimensions(events: list[Event]) -> dict[tuple[str, int], Dimensions]:
     return found
 
 
-def apply_events(events: list[Event]) -> set[tuple[str, datetime.date]]:
-    """Apply a batch (oldest first); returns the (stage, day) pairs whose rollups changed."""
+def apply_events(events: list[Event], *, evaluate: bool = True) -> set[tuple[str, datetime.date]]:
+    """Apply a batch (oldest first); returns the (stage, day) pairs whose rollups changed. `evaluate`: run the
+    after-apply hooks (alert rules) on them."""
     events = [
         event
         for event in events
@@ -148,8 +152,9 @@ def apply_events(events: list[Event]) -> set[tuple[str, datetime.date]]:
     )
     write_deltas(deltas)
     touched = {(key[0], key[1]) for key in deltas}
-    for function in _after_apply:
-        function(touched)
+    if evaluate:
+        for function in _after_apply:
+            function(touched)
     return touched
 
 
@@ -205,3 +210,30 @@ def install() -> None:
 
 def stage_label(key: str) -> str:
     return str(stage(key).label)
+
+
+def rebuild(*, chunk: int = 5000, say: Callable[[str], object] | None = None) -> int:
+    """Recompute every visit and rollup from the event log, in one transaction under the consumer's lock: after
+    installing reporting on a database with history, or after a stage's definition changed. Pending deliveries to
+    the rollup handler are covered by the replay and marked delivered. Returns the number of events replayed."""
+    handler = handlers.get_handler(HANDLER_NAME)
+    replayed, last = 0, 0
+    types = sorted(event_types())
+    with transaction.atomic():
+        if handler is None or not dispatch.take_lock(handler):
+            raise RuntimeError("The rollup handler is busy or not installed; try again.")
+        StageVisit.objects.all().delete()
+        StageDay.objects.all().delete()
+        EventDelivery.objects.filter(handler=HANDLER_NAME, status=EventDelivery.Status.PENDING).update(
+            status=EventDelivery.Status.DELIVERED, delivered_at=timezone.now()
+        )
+        while True:
+            events = list(Event.objects.filter(pk__gt=last, type__in=types).order_by("pk")[:chunk])
+            if not events:
+                break
+            apply_events(events, evaluate=False)
+            replayed += len(events)
+            last = events[-1].pk
+            if say is not None:
+                say(f"{replayed} events replayed")
+    return replayed

@@ -8,6 +8,7 @@ from salesops.approvals.demo import load_demo_policy
 from salesops.catalog.demo import load_demo_catalog
 from salesops.customers.demo import load_demo_customers
 from salesops.inventory.demo import load_demo_stock
+from salesops.reporting.demo import load_demo_reporting
 from salesops.web.demo_history import load_demo_history
 
 CUSTOMERS = 500
@@ -39,4 +40,6 @@ def load_demo_company(
             f"{report.invoices} invoices, {report.payments} payments, {report.corrections} credit notes "
             f"in {time.monotonic() - started:.0f} s."
         )
+    rules, events = load_demo_reporting()
+    say(f"Dashboard: {rules} alert rules, rollups rebuilt from {events} events.")
     return logins
