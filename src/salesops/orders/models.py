@@ -19,7 +19,7 @@ from salesops.catalog.models import Product
 from salesops.core import clock
 from salesops.core.models import QUANTITY_SLACK, TimeStampedModel
 from salesops.core.transitions import apply_transition
-from salesops.customers.models import Customer
+from salesops.customers.models import CreditReleaseRequest, Customer
 from salesops.inventory.models import QUANTITY, Warehouse
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -222,6 +222,13 @@ class SalesOrder(PricedDocument):
     submitted_by = submitted_by_field()
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    credit_releases = models.ManyToManyField(
+        CreditReleaseRequest,
+        verbose_name=_("credit releases"),
+        blank=True,
+        related_name="held_orders",
+        help_text=_("Credit release requests that name this order as held for credit: approved, they release it."),
+    )
 
     class Meta(PricedDocument.Meta):
         verbose_name = _("sales order")
