@@ -11,6 +11,7 @@ from salesops.core.api.openapi import SalesopsAPI
 from salesops.core.api.rendering import renderer
 from salesops.costs.api import router as costs_router
 from salesops.customers.api import router as customers_router
+from salesops.customers.credit_release_api import router as credit_releases_router
 from salesops.inventory.api import router as inventory_router
 from salesops.orders.api import router as orders_router
 from salesops.orders.quote_api import router as quotes_router
@@ -27,6 +28,7 @@ api = SalesopsAPI(
 )
 install_error_handlers(api)
 api.add_router("/", customers_router)
+api.add_router("/", credit_releases_router)
 api.add_router("/", catalog_router)
 api.add_router("/", inventory_router)
 api.add_router("/", orders_router)

@@ -205,3 +205,14 @@ def vat_by_rate(invoice: Invoice) -> list[dict]:
     return [
         {**row, "net": Decimal(row["net"]).quantize(CENT), "tax": Decimal(row["tax"]).quantize(CENT)} for row in rows
     ]
+
+
+def overdue_amounts(customer_ids, as_of: datetime.date) -> dict[int, Decimal]:
+    """Customer id -> what its open invoices due before `as_of` still owe (the aging's overdue buckets); one
+    query for any number of customers. Customers owing nothing overdue are left out."""
+    rows = (
+        Invoice.objects.filter(customer_id__in=customer_ids, status=Invoice.Status.OPEN, due_date__lt=as_of)
+        .values("customer_id")
+        .annotate(overdue=Coalesce(Sum(BALANCE), ZERO))
+    )
+    return {row["customer_id"]: Decimal(row["overdue"]).quantize(CENT) for row in rows}

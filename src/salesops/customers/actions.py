@@ -204,20 +204,27 @@ def set_credit_terms(
         changes["payment_term"] = payment_term
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
-        before = {field: getattr(locked, field) for field in changes}
-        for field, value in changes.items():
-            setattr(locked, field, value)
-        changed = [field for field in changes if before[field] != changes[field]]
-        if changed:
-            locked.save(update_fields=[*changed, "updated_at"])
-            record_event(
-                "customer.credit_terms_changed",
-                locked,
-                actor=actor,
-                before={k: str(before[k]) for k in changed},
-                after={k: str(changes[k]) for k in changed},
-            )
+        change_credit_terms(locked, actor=actor, changes=changes)
     return locked
+
+
+def change_credit_terms(locked: Customer, *, actor, changes: dict[str, Any], reason: str = "") -> None:
+    """Set validated credit terms on a customer row locked by the caller and record `customer.credit_terms_changed`
+    (with `reason` when given) if anything changed. Whoever may decide it was checked by the caller."""
+    before = {field: getattr(locked, field) for field in changes}
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    changed = [field for field in changes if before[field] != changes[field]]
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        record_event(
+            "customer.credit_terms_changed",
+            locked,
+            actor=actor,
+            before={k: str(before[k]) for k in changed},
+            after={k: str(changes[k]) for k in changed},
+            data={"reason": reason} if reason else None,
+        )
 
 
 CREDIT_EVENTS = {
@@ -239,16 +246,22 @@ def set_credit_status(customer: Customer, *, actor: User, status: str, reason: s
         raise ValidationError({"reason": [_("Give the reason.")]})
     with transaction.atomic():
         locked = Customer.objects.select_for_update().get(pk=customer.pk)
-        before = locked.credit_status
-        locked.credit_status = status
-        locked.credit_status_reason = reason.strip()[:200]
-        locked.credit_status_set_by = actor
-        locked.save(update_fields=["credit_status", "credit_status_reason", "credit_status_set_by", "updated_at"])
-        record_event(
-            CREDIT_EVENTS[status],
-            locked,
-            actor=actor,
-            before={"credit_status": before},
-            after={"credit_status": status, "credit_status_reason": locked.credit_status_reason},
-        )
+        change_credit_status(locked, actor=actor, status=status, reason=reason)
     return locked
+
+
+def change_credit_status(locked: Customer, *, actor, status: str, reason: str) -> None:
+    """Set the credit status of a customer row locked by the caller, with the reason and who set it, and record
+    `credit.<...>`. Whoever may decide it was checked by the caller."""
+    before = locked.credit_status
+    locked.credit_status = status
+    locked.credit_status_reason = reason.strip()[:200]
+    locked.credit_status_set_by = actor
+    locked.save(update_fields=["credit_status", "credit_status_reason", "credit_status_set_by", "updated_at"])
+    record_event(
+        CREDIT_EVENTS[status],
+        locked,
+        actor=actor,
+        before={"credit_status": before},
+        after={"credit_status": status, "credit_status_reason": locked.credit_status_reason},
+    )

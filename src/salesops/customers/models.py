@@ -284,3 +284,66 @@ class CustomerAddress(TimeStampedModel):
             return None
         lat, lon = f"{self.latitude:f}", f"{self.longitude:f}"
         return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+
+
+class CreditReleaseRequest(TimeStampedModel):
+    """A request to lift a customer's credit hold or freeze and/or raise its credit limit, decided through the
+    approval policy of the `credit_release` subject. Created pending (submitted at once); approved, it is applied
+    through the credit actions (who and why recorded on the customer) and the orders it names that are on hold
+    are released; rejected, sent back or withdrawn, nothing changes on the customer.
+
+    `current_limit` and `current_credit_status` are the customer's when the request was made (what the approvers
+    compare with); `held_orders` is declared on the orders side (`SalesOrder.credit_releases`), since orders sit
+    above customers."""
+
+    class Kind(models.TextChoices):
+        LIFT_STATUS = "lift_status", _("lift the credit hold or freeze")
+        RAISE_LIMIT = "raise_limit", _("raise the credit limit")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("credit release", "pending")
+        APPROVED = "approved", pgettext_lazy("credit release", "approved")
+        REJECTED = "rejected", pgettext_lazy("credit release", "rejected")
+        RETURNED = "returned", pgettext_lazy("credit release", "sent back or withdrawn")
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="credit_releases"
+    )
+    kinds = models.JSONField(_("what is asked"), default=list)
+    current_limit = models.DecimalField(_("credit limit then"), max_digits=14, decimal_places=2)
+    current_credit_status = models.CharField(
+        _("credit status then"), max_length=10, choices=Customer.CreditStatus.choices
+    )
+    requested_limit = models.DecimalField(
+        _("requested credit limit"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    reason = models.CharField(_("reason"), max_length=1000)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.CharField(_("decision comment"), max_length=1000, blank=True)
+    release_results = models.JSONField(
+        _("orders released"),
+        default=list,
+        blank=True,
+        help_text=_("For each named order on hold: whether approval released it, or why it stays on hold."),
+    )
+
+    class Meta:
+        verbose_name = _("credit release request")
+        verbose_name_plural = _("credit release requests")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["customer", "status"], name="credit_release_customer_idx")]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def increase(self) -> Decimal:
+        """How much the limit goes up (0 when the limit is not raised)."""
+        if self.requested_limit is None or self.Kind.RAISE_LIMIT not in self.kinds:
+            return Decimal("0.00")
+        return max(self.requested_limit - self.current_limit, Decimal("0.00"))

@@ -5,6 +5,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from salesops.accounts.models import OrgUnit, Role, User
 from salesops.accounts.scopes import (
+    PORTAL_ROLES,
     REMIT_ROLES,
     managed_paths,
     reachable_paths,
@@ -12,9 +13,10 @@ from salesops.accounts.scopes import (
     sees_everything,
     under_paths,
 )
+from salesops.approvals.queries import subjects_involving
 from salesops.core.models import Event
 from salesops.core.scoping import for_user, scope_for
-from salesops.customers.models import Contact, Customer, CustomerAddress
+from salesops.customers.models import Contact, CreditReleaseRequest, Customer, CustomerAddress
 
 # Roles with no business reading customer master data through this model (they reach what they need through
 # their own documents: shipments, stores, replenishment orders).
@@ -74,6 +76,23 @@ def may_change_customer(user: User, customer: Customer) -> bool:
     """Whether the user may change this customer and what belongs to it (contacts, addresses): a role that
     changes customers, and the customer within the user's scope."""
     return can_change_customers(user) and for_user(Customer.objects.filter(pk=customer.pk), user).exists()
+
+
+@scope_for(CreditReleaseRequest)
+def credit_releases_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    """Whoever sees a customer sees its credit release requests (a rep: own customers', a director: the region's,
+    finance and risk: those under their unit); approvers see the requests they are asked to decide; dealers and
+    suppliers none."""
+    if sees_everything(user):
+        return queryset
+    if user.role in PORTAL_ROLES:
+        return queryset.none()
+    customers = customers_for_user(Customer.objects.all(), user).values("pk")
+    return queryset.filter(Q(customer__in=customers) | Q(pk__in=subjects_involving(user, "credit_release")))
+
+
+def visible_credit_releases(user: User) -> QuerySet:
+    return for_user(CreditReleaseRequest.objects.select_related("customer", "requester"), user)
 
 
 @scope_for(Contact)

@@ -241,3 +241,43 @@ class CustomerAddressFilters(ListParams):
     )
     kind: Kind | None = None
     is_default: bool | None = None
+
+
+class CreditReleaseIn(Schema):
+    customer_id: int
+    kinds: list[str] = Field(description="`lift_status` (lift the credit hold or freeze) and/or `raise_limit`.")
+    requested_limit: Decimal | None = Field(None, description="CNY, the new credit limit; with `raise_limit` only.")
+    reason: str = Field(max_length=2000)
+    order_ids: list[int] = Field([], description="The customer's orders on hold this release is for (optional).")
+
+
+class CreditReleaseOut(Schema):
+    id: int
+    number: str
+    customer: ContactCustomerRef
+    kinds: list[str]
+    current_limit: Decimal
+    current_credit_status: str
+    requested_limit: Decimal | None
+    increase: Decimal
+    reason: str
+    requester: str
+    status: str = Field(description="pending, approved, rejected or returned (sent back or withdrawn).")
+    decided_at: datetime | None
+    decision_comment: str
+    order_ids: list[int]
+    release_results: list[dict] = Field(description="Per named order: its status after approval and why.")
+    created_at: datetime
+
+    @staticmethod
+    def resolve_requester(release) -> str:
+        return release.requester.get_username()
+
+    @staticmethod
+    def resolve_order_ids(release) -> list[int]:
+        return sorted(order.pk for order in release.held_orders.all())
+
+
+class CreditReleaseFilters(ListParams):
+    status: str | None = Field(None, pattern="^(pending|approved|rejected|returned)$")
+    customer_id: int | None = None

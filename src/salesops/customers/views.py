@@ -17,6 +17,7 @@ from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
 from salesops.core.timeline import timeline_entries
 from salesops.customers import actions
+from salesops.customers.credit_release_views import release_section
 from salesops.customers.exports import customers_export
 from salesops.customers.filters import filter_customers
 from salesops.customers.forms import CreditForm, CustomerForm
@@ -75,6 +76,7 @@ def customer_detail(request, customer_id: int):
             "can_change": can_change_customers(request.user),
             "credit_form": credit_form_for(request.user, customer),
             **sections,
+            **release_section(request.user, customer),
         },
     )
 

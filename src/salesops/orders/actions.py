@@ -699,21 +699,42 @@ def release_order(order: SalesOrder, *, actor: User, comment: str = "") -> Sales
             raise ValidationError({"status": [_("Only orders on hold can be released.")]})
         if not may_release_hold(actor, locked):
             raise PermissionDenied(_("Only the person who held this order, finance or risk control may release it."))
-        problem = credit_problem(locked)
-        if problem:
-            raise ValidationError({"__all__": [problem]})
-        submitter = locked.submitted_by or locked.owner
-        # An order confirmed before its hold passed its approval then; otherwise its approval must stand (given
-        # for exactly this content), or the policy is asked again.
-        if locked.confirmed_at is None and not approval_stands(locked):
-            started = approvals.start_approval(locked, submitter=submitter, actor=actor, replaces_pending=True)
-            if started.outcome != "approve":
-                transition(locked, OrderStatus.SUBMITTED, actor=actor, reason=comment)
-                return apply_routing(locked, started, actor=actor)
-        shortage = reserve_for(locked, actor=actor)
-        if shortage:
-            raise ValidationError({"__all__": [shortage]})
-        return transition(locked, OrderStatus.CONFIRMED, actor=actor, reason=comment, also={"is_stock_reserved": True})
+        return run_release(locked, actor=actor, comment=comment)
+
+
+def run_release(locked: SalesOrder, *, actor, comment: str = "") -> SalesOrder:
+    """The checks of `release_order` on a held order locked by the caller, whoever may decide it checked by the
+    caller: credit, then the approval policy (unless an approval of this content stands), then stock."""
+    problem = credit_problem(locked)
+    if problem:
+        raise ValidationError({"__all__": [problem]})
+    submitter = locked.submitted_by or locked.owner
+    # An order confirmed before its hold passed its approval then; otherwise its approval must stand (given
+    # for exactly this content), or the policy is asked again.
+    if locked.confirmed_at is None and not approval_stands(locked):
+        started = approvals.start_approval(locked, submitter=submitter, actor=actor, replaces_pending=True)
+        if started.outcome != "approve":
+            transition(locked, OrderStatus.SUBMITTED, actor=actor, reason=comment)
+            return apply_routing(locked, started, actor=actor)
+    shortage = reserve_for(locked, actor=actor)
+    if shortage:
+        raise ValidationError({"__all__": [shortage]})
+    return transition(locked, OrderStatus.CONFIRMED, actor=actor, reason=comment, also={"is_stock_reserved": True})
+
+
+def release_for_credit(order: SalesOrder, *, actor, comment: str) -> dict:
+    """An approved credit release names this order (see customers/credit_release_actions.py): if it is still on
+    hold, run the release checks (`run_release`) as the approver; when credit or stock still fall short it stays
+    on hold (its savepoint rolled back) and the answer says why. Returns {"order", "status", "message"}."""
+    try:
+        with transaction.atomic():
+            locked = lock(order)
+            if locked.status != OrderStatus.ON_HOLD:
+                return {"order": locked.number, "status": locked.status, "message": _("It was no longer on hold.")}
+            released = run_release(locked, actor=actor, comment=comment)
+            return {"order": released.number, "status": released.status, "message": ""}
+    except ValidationError as exc:
+        return {"order": order.number, "status": OrderStatus.ON_HOLD, "message": " ".join(exc.messages)}
 
 
 def record_prepayment(order: SalesOrder, *, actor: User, amount) -> SalesOrder:

@@ -19,7 +19,7 @@ from salesops.catalog.models import Product
 from salesops.core import clock
 from salesops.core.models import QUANTITY_SLACK, TimeStampedModel
 from salesops.core.transitions import apply_transition
-from salesops.customers.models import Customer
+from salesops.customers.models import CreditReleaseRequest, Customer
 from salesops.inventory.models import QUANTITY, Warehouse
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -96,6 +96,19 @@ def owner_field(related_name: str) -> models.ForeignKey:
 def warehouse_field(**options) -> models.ForeignKey:
     return models.ForeignKey(
         Warehouse, verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+", **options
+    )
+
+
+def submitted_by_field(**options) -> models.ForeignKey:
+    """Who submitted a document to its approval policy (the submitter its rules read)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        **options,
     )
 
 
@@ -206,16 +219,16 @@ class SalesOrder(PricedDocument):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = models.CharField(_("decision comment"), max_length=500, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = submitted_by_field()
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    credit_releases = models.ManyToManyField(
+        CreditReleaseRequest,
+        verbose_name=_("credit releases"),
+        blank=True,
+        related_name="held_orders",
+        help_text=_("Credit release requests that name this order as held for credit: approved, they release it."),
+    )
 
     class Meta(PricedDocument.Meta):
         verbose_name = _("sales order")
@@ -398,6 +411,7 @@ def transition(
 
 class QuoteStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
+    PENDING_APPROVAL = "pending_approval", _("pending approval")
     SENT = "sent", _("sent")
     ACCEPTED = "accepted", _("accepted")
     DECLINED = "declined", _("declined")
@@ -406,16 +420,20 @@ class QuoteStatus(models.TextChoices):
 
 
 QS = QuoteStatus
-# A draft may be accepted without being sent (the customer agreed on the spot) and expires like a sent quote.
+# A draft is sent through the quote approval policy: at once when nothing needs approval, else it waits
+# (pending_approval) until approved (sent) or rejected, sent back or withdrawn (draft again). A draft may be accepted
+# without being sent (the customer agreed on the spot) only when the policy approves it at once; open quotes
+# expire.
 QUOTE_TRANSITIONS: dict[str, frozenset[str]] = {
-    QS.DRAFT: frozenset({QS.SENT, QS.ACCEPTED, QS.EXPIRED, QS.CANCELLED}),
+    QS.DRAFT: frozenset({QS.PENDING_APPROVAL, QS.SENT, QS.ACCEPTED, QS.EXPIRED, QS.CANCELLED}),
+    QS.PENDING_APPROVAL: frozenset({QS.SENT, QS.DRAFT, QS.EXPIRED, QS.CANCELLED}),
     QS.SENT: frozenset({QS.ACCEPTED, QS.DECLINED, QS.EXPIRED, QS.CANCELLED}),
     QS.ACCEPTED: frozenset(),
     QS.DECLINED: frozenset(),
     QS.EXPIRED: frozenset(),
     QS.CANCELLED: frozenset(),
 }
-OPEN_QUOTE_STATUSES = (QS.DRAFT, QS.SENT)
+OPEN_QUOTE_STATUSES = (QS.DRAFT, QS.PENDING_APPROVAL, QS.SENT)  # they expire
 
 
 class Quote(PricedDocument):
@@ -432,6 +450,22 @@ class Quote(PricedDocument):
     status = models.CharField(_("status"), max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.DRAFT)
     valid_until = models.DateField(_("valid until"))
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    submitted_by = submitted_by_field(help_text=_("Who last sent the quote through the approval policy."))
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approval_reasons = models.JSONField(_("approval needed because"), default=list, blank=True)
+    decision_comment = models.CharField(
+        _("decision comment"),
+        max_length=1000,
+        blank=True,
+        help_text=_("What the approver (or a rule) said when the quote was last approved, rejected or sent back."),
+    )
+    approved_fingerprint = models.CharField(
+        _("approved content"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_("The digest of the content the policy approved; a quote whose content differs is not approved."),
+    )
     converted_order = models.OneToOneField(
         SalesOrder,
         verbose_name=_("order"),
@@ -475,11 +509,19 @@ class QuoteLine(PricedLine):
 
 
 def quote_transition(
-    quote: Quote, to: str, *, actor, reason: str = "", converted_order: SalesOrder | None = None
+    quote: Quote,
+    to: str,
+    *,
+    actor,
+    reason: str = "",
+    converted_order: SalesOrder | None = None,
+    also: dict | None = None,
+    data: dict | None = None,
 ) -> Quote:
-    """Move `quote` (a row locked by the caller) to status `to` if `QUOTE_TRANSITIONS` allows it, save, and record
-    `quote.<to>` with the old and new status and the reason. Must run inside the caller's transaction."""
-    changes: dict = {}
+    """Move `quote` (a row locked by the caller) to status `to` if `QUOTE_TRANSITIONS` allows it, save (with the
+    fields in `also`), and record `quote.<to>` with the old and new status, the reason and `data`. Must run inside
+    the caller's transaction."""
+    changes: dict = dict(also or {})
     if to == QuoteStatus.SENT:
         changes["sent_at"] = clock.now()
     if converted_order is not None:
@@ -494,5 +536,5 @@ def quote_transition(
         reason=reason,
         changes=changes,
         shown={"converted_order": converted_order.pk} if converted_order is not None else None,
-        data={"order": converted_order.number} if converted_order is not None else None,
+        data={**({"order": converted_order.number} if converted_order is not None else {}), **(data or {})} or None,
     )

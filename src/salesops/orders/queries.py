@@ -19,15 +19,16 @@ HOLD_ROLES = SELLING_ROLES | {Role.FINANCE, Role.RISK_OFFICER}
 # What warehouse staff need to see: orders they may have to ship.
 SHIPPABLE_STATUSES = (OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED)
 NO_ORDER_ACCESS = {Role.SUPPLIER, Role.STORE_SUPERVISOR}
-ORDER_SUBJECT = "orders.salesorder"  # the approvals subject key (orders/approval_subjects.py)
+ORDER_SUBJECT = "orders.salesorder"  # the approvals subject keys (orders/approval_subjects.py)
+QUOTE_SUBJECT = "orders.quote"
 
 
 @scope_for(SalesOrder)
 def orders_for_user(
-    queryset: QuerySet, user: User, *, shippable_statuses=SHIPPABLE_STATUSES, has_approver: bool = True
+    queryset: QuerySet, user: User, *, shippable_statuses=SHIPPABLE_STATUSES, subject: str = ORDER_SUBJECT
 ) -> QuerySet:
     """A rep sees own orders; a manager the team's, a director the region's (whatever unit they manage), and
-    anyone the orders waiting for their approval; finance, risk and legal the orders of offices under their org
+    anyone the orders whose approval they are part of; finance, risk and legal the orders of offices under their org
     unit; warehouse staff confirmed orders of their region or shipping from its warehouses; a dealer the orders
     of the customer accounts it has portal access to; suppliers and store supervisors none; admins everything."""
     if sees_everything(user):
@@ -35,7 +36,7 @@ def orders_for_user(
     if user.role in REMIT_ROLES:
         path = remit_path(user)
         remit = Q(office__path__startswith=path) if path else Q(pk__in=[])
-        return queryset.filter(remit | Q(pk__in=subjects_involving(user, ORDER_SUBJECT)) if has_approver else remit)
+        return queryset.filter(remit | Q(pk__in=subjects_involving(user, subject)))
     if user.role == Role.DEALER:
         return queryset.filter(customer__portal_accesses__user=user)
     if user.role in NO_ORDER_ACCESS:
@@ -45,7 +46,7 @@ def orders_for_user(
         if region is None:
             return queryset.none()
         return queryset.filter(Q(region=region) | Q(warehouse__region=region), status__in=shippable_statuses)
-    visible = Q(owner=user) | Q(pk__in=subjects_involving(user, ORDER_SUBJECT)) if has_approver else Q(owner=user)
+    visible = Q(owner=user) | Q(pk__in=subjects_involving(user, subject))
     paths = managed_paths(user)
     if paths:
         visible |= under_paths("owner__org_unit", paths) | under_paths("office", paths)
@@ -162,9 +163,9 @@ def credit_exposure(order: SalesOrder, customer: Customer | None = None) -> Deci
 def quotes_for_user(queryset: QuerySet, user: User) -> QuerySet:
     """Exactly the orders' rule on the same fields (owner, office, region, customer): a rep sees own quotes, a
     manager the team's, a director the region's, finance, risk and legal those under their org unit, a dealer
-    its accounts', suppliers and store supervisors none, admins all. Quotes have no approver, and warehouse staff
-    see none (they ship orders, not offers)."""
-    return orders_for_user(queryset, user, shippable_statuses=(), has_approver=False)
+    its accounts', suppliers and store supervisors none, admins all, and anyone the quotes whose approval they are
+    part of. Warehouse staff see none (they ship orders, not offers)."""
+    return orders_for_user(queryset, user, shippable_statuses=(), subject=QUOTE_SUBJECT)
 
 
 def visible_quotes(user: User) -> QuerySet:

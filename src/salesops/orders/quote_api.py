@@ -127,8 +127,11 @@ quote_action = partial(
 )
 quote_action(
     "send",
-    summary="Mark a draft quote as sent",
-    description="Refused (422) past its validity date or when a discount is above the sender's discount limit.",
+    summary="Send a draft quote through its approval policy",
+    description="The quote policy routes it (the caller is the submitter): sent at once when nothing needs approval, "
+    "`pending_approval` while approvers decide (it becomes `sent` when approved, `draft` again with the comment when "
+    "rejected, sent back or withdrawn), a draft with the rule's message in `decision_comment` when a rule rejects "
+    "it. Refused (422) past its validity date.",
     call=quote_actions.send_quote,
 )
 quote_action(
@@ -137,13 +140,20 @@ quote_action(
     description="Sent quotes only.",
     call=quote_actions.decline_quote,
 )
-quote_action("cancel", summary="Cancel a quote", description="Draft or sent quotes.", call=quote_actions.cancel_quote)
+quote_action(
+    "cancel",
+    summary="Cancel a quote",
+    description="Draft, waiting (its approval request is cancelled) or sent quotes.",
+    call=quote_actions.cancel_quote,
+)
 quote_action(
     "convert",
     summary="Convert an accepted quote into a draft order",
     description="Draft or sent quotes within their validity date: creates one draft order at the quoted prices, "
-    "marks the quote accepted and links the order (`converted_order`). Converting again answers with the same "
-    "order. Needs `orders:write` as well.",
+    "marks the quote accepted and links the order (`converted_order`). A sent quote converts when its approved "
+    "content is unchanged; otherwise (a draft, or content changed) the quote policy is asked now and anything but "
+    "an approval at once is refused (422, nothing changes). Converting again answers with the same order. Needs "
+    "`orders:write` as well.",
     call=quote_actions.convert_quote_to_order,
     scopes=["quotes:write", "orders:write"],
 )

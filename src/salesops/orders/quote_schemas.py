@@ -35,6 +35,11 @@ class QuoteOut(Schema):
     total: Decimal = Field(description="CNY: subtotal - discount + tax, rounded half up to 0.01, as on orders.")
     total_in_words: str = Field(description="The total in Chinese capital numerals (大写), as printed on the quote.")
     sent_at: datetime | None
+    submitted_at: datetime | None = Field(description="When the quote was last sent through the approval policy.")
+    approval_reasons: list[str] = Field(description="Why the quote waits for approval (the matched rules).")
+    decision_comment: str = Field(
+        description="What the approver (or a rule) said when the quote was last approved, rejected or sent back."
+    )
     converted_order: OrderRef | None = Field(description="The order the quote became when accepted.")
     created_at: datetime
     updated_at: datetime

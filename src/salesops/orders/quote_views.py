@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from salesops.approvals.views import approval_panel
 from salesops.core.exports import EXPORT_FORMATS
 from salesops.core.money_words import amount_in_words
 from salesops.core.pages import filters_from_request, list_query_string
@@ -141,7 +142,9 @@ def available_actions(user, quote: Quote) -> list[str]:
     if not may_sell(user):
         return []
     targets = QUOTE_TRANSITIONS.get(quote.status, frozenset())
-    return [action for action, target in TARGETS.items() if target in targets]
+    # A waiting quote is sent by its approval, not by a button.
+    sendable = quote.status == QuoteStatus.DRAFT
+    return [action for action, target in TARGETS.items() if target in targets and (action != "send" or sendable)]
 
 
 @login_required
@@ -157,6 +160,7 @@ def quote_detail(request, quote_id: int):
         "actions": available_actions(request.user, quote),
         "can_edit": may_sell(request.user) and quote.status == QuoteStatus.DRAFT,
         "timeline": timeline_entries(quote),
+        "approval": approval_panel(quote, request.user),
     }
     return render(request, "orders/quote_detail.html", context)
 

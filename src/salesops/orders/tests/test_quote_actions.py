@@ -1,4 +1,4 @@
-"""Quote actions: create and edit drafts, send within the discount limit, decline, cancel, convert into an order at
+"""Quote actions: create and edit drafts, send through the quote policy, decline, cancel, convert into an order at
 the quoted prices (once), and the expiry job."""
 
 import datetime
@@ -213,20 +213,19 @@ def test_send_marks_the_quote_sent(shop):
     assert event_types(quote) == ["quote.created", "quote.sent"]
 
 
-def test_a_discount_above_the_senders_limit_is_refused_and_a_manager_may_send_it(shop):
+def test_a_discount_above_the_senders_limit_waits_for_the_manager_and_a_manager_sends_it_at_once(shop):
     # Given a rep (limit 10 %) with 15 % on the line and 12 % on the quote
     org = shop.org
     quote = quote_draft(shop, discount="15", quote_discount="12")
-    before = snapshot(reload_quote(quote))
 
-    with pytest.raises(ValidationError) as caught:
-        send(quote)
-    assert set(caught.value.message_dict) == {"lines.0.discount_percent", "discount_percent"}
-    assert "10" in caught.value.message_dict["lines.0.discount_percent"][0]
-    assert snapshot(reload_quote(quote)) == before
+    # The default quote policy asks the rep's manager; the customer does not get it yet
+    waiting = send(quote)
+    assert (waiting.status, waiting.sent_at) == (S.PENDING_APPROVAL, None)
+    assert waiting.approval_reasons == ["报价折扣超出提交人的折扣权限"]
 
-    # The team's manager (limit 20 %) may send it
-    assert send(quote, actor=org.a.user("sales_manager")).status == S.SENT
+    # The team's manager (limit 20 %) sending a draft of the same content needs nobody
+    other = quote_draft(shop, discount="15", quote_discount="12")
+    assert send(other, actor=org.a.user("sales_manager")).status == S.SENT
 
 
 def test_a_quote_past_its_validity_is_not_sent(shop):

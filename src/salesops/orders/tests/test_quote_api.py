@@ -200,13 +200,18 @@ def test_bad_input_on_every_action_is_4xx_and_changes_nothing(shop, client, acti
     assert not SalesOrder.objects.exists()
 
 
-def test_sending_above_the_discount_limit_names_the_fields(shop, client):
+def test_sending_above_the_discount_limit_waits_for_approval(shop, client):
     headers = bearer(api_key_for(shop.org.a.user("sales_rep")))
     quote = quote_draft(shop, discount="15")
     response = post_json(client, f"/api/v1/quotes/{quote.pk}/send", {}, **headers)
-    assert response.status_code == 422
-    assert list(response.json()["error"]["fields"]) == ["lines.0.discount_percent"]
-    assert reload_quote(quote).status == QuoteStatus.DRAFT
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["status"], body["sent_at"], body["approval_reasons"]) == (
+        "pending_approval",
+        None,
+        ["报价折扣超出提交人的折扣权限"],
+    )
+    assert reload_quote(quote).status == QuoteStatus.PENDING_APPROVAL
 
 
 def test_a_read_only_key_cannot_write(shop, client):

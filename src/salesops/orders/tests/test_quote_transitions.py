@@ -12,10 +12,15 @@ from salesops.orders.tests.quote_fixtures import quote_draft, reload_quote
 
 S = QuoteStatus
 EXPECTED = {
+    (S.DRAFT, S.PENDING_APPROVAL),
     (S.DRAFT, S.SENT),
     (S.DRAFT, S.ACCEPTED),
     (S.DRAFT, S.EXPIRED),
     (S.DRAFT, S.CANCELLED),
+    (S.PENDING_APPROVAL, S.SENT),
+    (S.PENDING_APPROVAL, S.DRAFT),
+    (S.PENDING_APPROVAL, S.EXPIRED),
+    (S.PENDING_APPROVAL, S.CANCELLED),
     (S.SENT, S.ACCEPTED),
     (S.SENT, S.DECLINED),
     (S.SENT, S.EXPIRED),
