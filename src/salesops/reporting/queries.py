@@ -1,0 +1,3 @@
+"""Reporting queries: each concern in its own module, imported here so start-up discovery finds them."""
+
+from salesops.reporting import briefing_queries  # noqa: F401
