@@ -38,8 +38,9 @@ router = Router(tags=["briefings"])
 READ, WRITE = "reporting:read", "reporting:write"
 
 
-def briefing_out(briefing: Briefing) -> Briefing:
-    return Briefing.objects.select_related("region").prefetch_related("deliveries__recipient").get(pk=briefing.pk)
+def briefing_out(briefing: Briefing) -> BriefingOut:
+    fresh = Briefing.objects.select_related("region").prefetch_related("deliveries__recipient").get(pk=briefing.pk)
+    return BriefingOut.from_orm(fresh)
 
 
 def get_briefing(request: HttpRequest, briefing_id: int) -> Briefing:
@@ -83,13 +84,7 @@ def render_briefing(request: HttpRequest, params: Query[RenderParams]):
     return {"region": region, "date": params.date, "figures": figures}
 
 
-@router.get("/briefings/{briefing_id}", response={200: BriefingOut, **READ_ERRORS}, summary="Read a briefing")
-def read_briefing(request: HttpRequest, briefing_id: int):
-    """A stored briefing: its figures as they were sent, and every delivery with its status."""
-    require_scope(request, READ)
-    return briefing_out(get_briefing(request, briefing_id))
-
-
+# Registered before /briefings/{briefing_id}, whose path parameter would otherwise match "send".
 @router.post(
     "/briefings/send",
     response={200: BriefingOut, **WRITE_ERRORS},
@@ -104,6 +99,13 @@ def send_region_briefing(request: HttpRequest, payload: SendRegionIn):
     region = region_for(request, payload.region_id)
     briefing = actions.send_region_briefing_now(region=region, day=payload.date, actor=request.user)
     return Status(200, briefing_out(briefing))
+
+
+@router.get("/briefings/{briefing_id}", response={200: BriefingOut, **READ_ERRORS}, summary="Read a briefing")
+def read_briefing(request: HttpRequest, briefing_id: int):
+    """A stored briefing: its figures as they were sent, and every delivery with its status."""
+    require_scope(request, READ)
+    return briefing_out(get_briefing(request, briefing_id))
 
 
 action_endpoint(
