@@ -14,6 +14,7 @@ from salesops.core.api.listing import ListParams, Page, paginate
 from salesops.core.querying import InvalidParameter
 from salesops.reporting import actions
 from salesops.reporting.alert_api import router as alert_router
+from salesops.reporting.briefing_api import router as briefings_router
 from salesops.reporting.labels import group_labels
 from salesops.reporting.metrics import Slice, daily, documents, stage_metrics
 from salesops.reporting.schemas import (
@@ -29,6 +30,7 @@ from salesops.reporting.stages import stage, stages
 
 router = Router(tags=["reporting"])
 router.add_router("", alert_router)
+router.add_router("", briefings_router)
 READ, WRITE = "reporting:read", "reporting:write"
 DEFAULT_DAYS = 30
 

@@ -38,3 +38,7 @@ def notify_external(event: Event) -> None:
 def stock_alerts(event: Event) -> None:
     """Stock just fell below safety: check the stock rules now rather than at the next quarter hour."""
     evaluate_state_rules(metrics=[AlertRule.Metric.STOCK_BELOW_SAFETY])
+
+
+# Briefings keep their own module; importing it here lets start-up discovery find it.
+from salesops.reporting import briefing_handlers  # noqa: E402, F401

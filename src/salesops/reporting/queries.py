@@ -17,3 +17,7 @@ def visible_alerts(user):
     if reach.offices:
         regions |= set(OrgUnit.objects.filter(pk__in=reach.offices).values_list("parent_id", flat=True))
     return rows.filter(Q(region_id__in=regions) | Q(owner=user) | Q(rule__owner=user))
+
+
+# Briefings keep their own module; importing it here lets start-up discovery find it.
+from salesops.reporting import briefing_queries  # noqa: E402, F401

@@ -11,3 +11,7 @@ from salesops.reporting.alerts import evaluate_state_rules
 def evaluate_state_alerts(*, scheduled_at: str) -> int:
     """Every 15 minutes: the stock and receivables alert rules (stage rules run with the rollups)."""
     return len(evaluate_state_rules())
+
+
+# Briefings keep their own module; importing it here lets start-up discovery find it.
+from salesops.reporting import briefing_tasks  # noqa: E402, F401

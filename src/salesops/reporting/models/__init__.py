@@ -2,6 +2,18 @@
 (`briefings.py`). One module per concern; all are imported here so Django finds them."""
 
 from salesops.reporting.models.alerts import Alert, AlertRule
+from salesops.reporting.models.briefings import Briefing, BriefingDelivery, BriefingSubscription
 from salesops.reporting.models.rollups import StageDay, StageTarget, StageVisit
+from salesops.reporting.models.targets import SalesTarget
 
-__all__ = ["Alert", "AlertRule", "StageDay", "StageTarget", "StageVisit"]
+__all__ = [
+    "Alert",
+    "AlertRule",
+    "Briefing",
+    "BriefingDelivery",
+    "BriefingSubscription",
+    "SalesTarget",
+    "StageDay",
+    "StageTarget",
+    "StageVisit",
+]

@@ -3,12 +3,18 @@ import pytest
 from salesops.orders.tests.fixtures import build_shop
 from salesops.reporting import rollups
 from salesops.reporting.stages import Dimensions, register_dimensions, register_stage, unregister_stage
+from salesops.reporting.tests.briefing_fixtures import build_history
 from salesops.reporting.tests.fixtures import CONTRACT
 
 
 @pytest.fixture
 def shop(org):
-    return build_shop(org)
+    return build_shop(org, stock="100000")
+
+
+@pytest.fixture
+def history(shop):
+    return build_history(shop)
 
 
 @pytest.fixture

@@ -1,0 +1,3 @@
+"""Reporting back office: each concern in its own module, imported here so the admin finds them."""
+
+from salesops.reporting import briefing_admin  # noqa: F401
