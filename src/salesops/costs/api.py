@@ -63,14 +63,13 @@ def get_pool(request: HttpRequest, pool_id: int) -> CostPool:
     return get_for_user(visible_cost_pools(request.user), request.user, pk=pool_id)
 
 
-def entry_out(entry: CostEntry) -> CostEntry:
-    return CostEntry.objects.select_related("region", "office", "product_line", "salesperson", "customer").get(
-        pk=entry.pk
-    )
+def entry_out(entry: CostEntry) -> CostEntryOut:
+    related = ("region", "office", "product_line", "salesperson", "customer")
+    return CostEntryOut.from_orm(CostEntry.objects.select_related(*related).get(pk=entry.pk))
 
 
-def pool_out(pool: CostPool) -> CostPool:
-    return (
+def pool_out(pool: CostPool) -> CostPoolOut:
+    return CostPoolOut.from_orm(
         CostPool.objects.select_related("region")
         .prefetch_related("entries__region", "entries__office", "entries__product_line", "entries__salesperson")
         .prefetch_related("entries__customer")
