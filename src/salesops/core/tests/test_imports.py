@@ -124,14 +124,15 @@ def test_a_job_of_a_user_deactivated_since_the_upload_is_rejected(org):
 def test_each_role_may_import_what_it_may_create(org):
     kinds = {role: [importer.kind for importer in importers_for(org.a.user(role))] for role in org.a.users}
 
-    assert [importer.kind for importer in registered_importers()] == ["customers", "products", "stock"]
-    assert [i.kind for i in importers_for(org.admin)] == ["customers", "products", "stock"]
+    everything = ["customers", "products", "stock", "sales_ledger"]
+    assert [importer.kind for importer in registered_importers()] == everything
+    assert [i.kind for i in importers_for(org.admin)] == everything
     assert kinds == {
-        "admin": ["customers", "products", "stock"],
+        "admin": everything,
         "sales_rep": ["customers"],
         "sales_manager": ["customers"],
         "regional_director": ["customers"],
-        "finance": [],
+        "finance": ["sales_ledger"],
         "warehouse": ["stock"],
         "risk_officer": [],
         "legal": [],
