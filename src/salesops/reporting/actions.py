@@ -66,28 +66,30 @@ RULE_FIELDS = (
 
 
 def clean_rule(rule: AlertRule) -> None:
+    """Every problem of the rule at once, by field. The fields are cleaned (converted to their types) first, so
+    the rules' own checks compare numbers, never the raw input."""
     errors: dict[str, list[str]] = {}
+    try:
+        rule.full_clean(exclude=["owner"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     watched = METRICS.get(rule.metric)
     if watched is not None and watched.is_stage_metric:
         try:
             stage(rule.stage)
         except LookupError:
-            errors["stage"] = [_("No such stage.")]
+            errors.setdefault("stage", [_("No such stage.")])
     elif watched is not None:
         rule.stage = ""
         if rule.condition == AlertRule.Condition.ANOMALY:
-            errors["condition"] = [_("This metric takes a fixed threshold (above or below).")]
-    if rule.condition in (AlertRule.Condition.ABOVE, AlertRule.Condition.BELOW) and rule.threshold is None:
-        errors["threshold"] = [_("A threshold condition needs a threshold.")]
-    if rule.metric == AlertRule.Metric.DELAY_RATE and rule.threshold is not None and not 0 <= rule.threshold <= 1:
-        errors["threshold"] = [_("A delay rate is a fraction between 0 and 1 (0.15 for 15 %).")]
-    if not 1 <= rule.history_weeks <= 52:
+            errors.setdefault("condition", [_("This metric takes a fixed threshold (above or below).")])
+    if "threshold" not in errors:
+        if rule.condition in (AlertRule.Condition.ABOVE, AlertRule.Condition.BELOW) and rule.threshold is None:
+            errors["threshold"] = [_("A threshold condition needs a threshold.")]
+        elif rule.metric == AlertRule.Metric.DELAY_RATE and rule.threshold is not None and not 0 <= rule.threshold <= 1:
+            errors["threshold"] = [_("A delay rate is a fraction between 0 and 1 (0.15 for 15 %).")]
+    if "history_weeks" not in errors and not 1 <= rule.history_weeks <= 52:
         errors["history_weeks"] = [_("Between 1 and 52 weeks.")]
-    try:
-        rule.full_clean(exclude=["owner"])
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, messages)
     if errors:
         raise ValidationError(errors)
 

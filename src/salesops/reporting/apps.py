@@ -12,7 +12,8 @@ class ReportingConfig(AppConfig):
         # Apps declare their process stages in reporting_stages.py (see stages.py); the rollup handler listens
         # to the events that enter and leave them.
         autodiscover_modules("reporting_stages")
-        from salesops.reporting import alerts, rollups  # alerts registers its evaluation after each rollup batch
+        # alerts registers its evaluation after each rollup batch; alert_briefing adds open alerts to the briefing
+        from salesops.reporting import alert_briefing, alerts, rollups
 
         rollups.install()
-        assert alerts.evaluate
+        assert alerts.evaluate and alert_briefing.open_alerts

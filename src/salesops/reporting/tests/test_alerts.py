@@ -115,3 +115,20 @@ def test_a_rule_is_validated_whole(org):
     assert {"stage", "threshold"} <= set(caught.value.message_dict)
     with pytest.raises(PermissionDenied):
         save_alert_rule(None, actor=org.a.user("sales_rep"), data={"name": "x"})
+
+
+def test_a_rule_given_as_text_is_converted_or_refused_by_field(org):
+    rule = save_alert_rule(
+        None,
+        actor=org.admin,
+        data={"name": "x", "stage": "shipment", "metric": "delay_rate", "condition": "above", "threshold": "0.15"},
+    )
+    rule.refresh_from_db()
+    assert rule.threshold == Decimal("0.15")
+    with pytest.raises(ValidationError) as caught:
+        save_alert_rule(
+            None,
+            actor=org.admin,
+            data={"name": "y", "stage": "shipment", "metric": "delay_rate", "condition": "above", "threshold": "lots"},
+        )
+    assert set(caught.value.message_dict) == {"threshold"}

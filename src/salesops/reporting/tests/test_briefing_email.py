@@ -7,6 +7,7 @@ import email
 import io
 import re
 import socket
+from decimal import Decimal
 from email import policy
 from email.header import decode_header, make_header
 
@@ -223,3 +224,28 @@ def test_subscribers_replace_the_default_recipients_in_their_language(history, s
     assert [m["To"] for m in to_a] == ["finance-a@example.cn"]
     html = parsed(to_a[0]).get_body(preferencelist=("html",)).get_content()
     assert "sales orders" in html and "销售订单" not in html
+
+
+def test_a_regions_open_alerts_are_in_its_briefing_only(history, smtp, addresses, org):
+    from salesops.core import clock
+    from salesops.reporting.actions import save_alert_rule
+    from salesops.reporting.alerts import raise_alert
+
+    rule = save_alert_rule(
+        None,
+        actor=org.admin,
+        data={
+            "name": "发货延迟",
+            "stage": "shipment",
+            "metric": "delay_rate",
+            "condition": "above",
+            "threshold": "0.15",
+        },
+    )
+    with clock.simulated(datetime.datetime(2026, 11, 18, 15, tzinfo=datetime.UTC)):
+        raise_alert(rule, DAY, org.a.region.pk, value=Decimal("0.3"), expected=Decimal("0.15"), volume=30)
+    daily_briefings.call(scheduled_at=NINE)
+    html = {m["To"]: parsed(m).get_body(preferencelist=("html",)).get_content() for m in smtp.messages}
+    assert html["director-a@example.cn"].count('data-testid="briefing-alert"') == 1
+    assert "发货延迟" in html["director-a@example.cn"]
+    assert 'data-testid="briefing-alert"' not in html["director-b@example.cn"]
