@@ -309,7 +309,7 @@ def allocate_cost_pool(pool: CostPool, *, actor: User) -> CostPool:
     `cost_pool.allocated` with the shares."""
     check_may_edit(actor)
     with events.atomic():
-        locked = CostPool.objects.select_for_update().select_related("region").get(pk=pool.pk)
+        locked = CostPool.objects.select_for_update(of=("self",)).select_related("region").get(pk=pool.pk)
         weights = allocation_weights(locked)
         try:
             shares = split(locked.total_amount, dict(sorted(weights.items())))
