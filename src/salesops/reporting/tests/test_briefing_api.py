@@ -67,7 +67,13 @@ def test_render_answers_the_figures_as_json(org, client):
     assert answer.status_code == 200
     body = answer.json()
     assert body["region"]["id"] == org.a.region.pk and body["date"] == str(DAY)
-    assert [section["key"] for section in body["figures"]["sections"]] == ["daily", "month", "movers", "approvals", "alerts"]
+    assert [section["key"] for section in body["figures"]["sections"]] == [
+        "daily",
+        "month",
+        "movers",
+        "approvals",
+        "alerts",
+    ]
     assert Briefing.objects.count() == 0  # rendering stores nothing
 
 
