@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 
 from salesops.accounts.models import OrgUnit
 from salesops.accounts.scopes import PORTAL_ROLES
+from salesops.catalog.models import ProductLine
 from salesops.core import clock
 from salesops.core.charts import bar_chart, line_chart, parse_day
 from salesops.core.events import timeline
+from salesops.customers.models import CustomerGroup
 from salesops.reporting import actions
 from salesops.reporting.alert_metrics import metric
 from salesops.reporting.labels import group_labels
@@ -100,8 +102,12 @@ def dashboard(request):
     days = [row["day"].isoformat() for row in series.get(chosen, [])]
     reach = reach_of(request.user)
     regions = OrgUnit.objects.filter(kind=OrgUnit.Kind.REGION).order_by("name")
+    offices = OrgUnit.objects.filter(kind=OrgUnit.Kind.OFFICE).order_by("name")
     if reach.regions is not None:
         regions = regions.filter(pk__in=reach.regions)
+        offices = offices.filter(parent_id__in=reach.regions)
+    if reach.offices is not None:
+        offices = offices.filter(pk__in=reach.offices)
     live = visible_alerts(request.user).exclude(status=Alert.Status.RESOLVED).select_related("rule")[:10]
     context = {
         "alerts": live,
@@ -113,6 +119,9 @@ def dashboard(request):
         "stages": stages(),
         "groups": [(name, label) for name, label in group_choices()],
         "regions": regions if reach.offices is None and reach.salespeople is None else [],
+        "offices": offices if reach.salespeople is None else [],
+        "product_lines": ProductLine.objects.order_by("name") if reach.salespeople is None else [],
+        "customer_groups": CustomerGroup.objects.order_by("name") if reach.salespeople is None else [],
         "in_stage_chart": bar_chart(
             [item.label for item in totals],
             [item.in_stage for item in totals],

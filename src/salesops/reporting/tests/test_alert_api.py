@@ -3,7 +3,8 @@ from decimal import Decimal
 
 from salesops.core import clock
 from salesops.core.dispatch import deliver_pending
-from salesops.reporting.models import Alert, AlertRule
+from salesops.core.models import Event
+from salesops.reporting.models import Alert, AlertRule, StageTarget
 from salesops.reporting.tests.fixtures import TODAY, at, record_today
 from salesops.testing.api import api_key_for, bearer, post_json
 
@@ -73,3 +74,29 @@ def test_alert_pages_acknowledge_and_resolve(archiving, org, client_for):
     assert alert.status == "resolved"
     assert client.get("/reporting/alerts/").content.decode().count('data-testid="alert"') == 0
     assert datetime.date(2026, 6, 17) == alert.day
+
+
+def test_administrators_write_alert_rules_in_the_back_office(org, client_for):
+    client = client_for(org.admin)
+    form = {
+        "name": "发货延迟率",
+        "stage": "shipment",
+        "metric": "delay_rate",
+        "per": "region",
+        "condition": "above",
+        "threshold": "1.5",
+        "deviations": "3",
+        "history_weeks": "8",
+        "min_volume": "20",
+        "owner": org.admin.pk,
+        "is_active": "on",
+    }
+    refused = client.post("/admin/reporting/alertrule/add/", form)
+    assert refused.status_code == 200 and "0.15" in refused.content.decode()  # the delay-rate message
+    assert not AlertRule.objects.exists()
+    client.post("/admin/reporting/alertrule/add/", form | {"threshold": "0.15"})
+    rule = AlertRule.objects.get()
+    assert rule.threshold == Decimal("0.15") and rule.owner == org.admin
+    assert Event.objects.filter(type="alert_rule.created", subject_id=str(rule.pk)).count() == 1
+    client.post("/admin/reporting/stagetarget/add/", {"stage": "shipment", "target_hours": "48"})
+    assert StageTarget.objects.get(stage="shipment").target_hours == 48

@@ -1,5 +1,6 @@
 import datetime
 
+from salesops.reporting.models import StageVisit
 from salesops.reporting.tests.fixtures import at, catch_up, order_through
 from salesops.testing.api import api_key_for, bearer
 
@@ -94,6 +95,15 @@ def test_dashboard_page_shows_stages_and_links_each_figure(shop, client_for):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="stage-shipment"' in html and "in-stage-chart" in html and "group-chart" in html
+    row = html[
+        html.index('data-testid="stage-shipment"') : html.index("</tr>", html.index('data-testid="stage-shipment"'))
+    ]
+    completions = StageVisit.objects.filter(stage="shipment", leave_day__month=3).count()
+    assert f">{completions}</a>" in row and "100%" in row  # one completion, late: the same as the visits say
+    by_line = client.get(
+        "/reporting/", {"start": "2026-03-01", "end": "2026-03-31", "product_line": shop.product.line_id}
+    )
+    assert by_line.status_code == 200 and 'data-testid="stage-shipment"' in by_line.content.decode()
     drill = client.get(
         "/reporting/documents/", {"stage": "shipment", "measure": "delayed", "start": "2026-03-01", "end": "2026-03-31"}
     )
