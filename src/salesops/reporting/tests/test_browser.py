@@ -50,6 +50,12 @@ def test_a_director_taps_a_bar_and_sees_the_orders_behind_it(live_url):
         page.goto(live_url + "/reporting/?start=2026-03-01&end=2026-03-31")
         expect(page.get_by_test_id("stage-shipment")).to_contain_text("50%")
         page.wait_for_function("() => window.echarts && document.querySelector('[data-chart=\"delay-chart\"] canvas')")
+        # the page refreshes itself every minute: after a refresh the charts are drawn again
+        page.evaluate("document.querySelector('#live').dataset.old = 'yes'")
+        page.evaluate("htmx.ajax('GET', location.href, {target: '#live', select: '#live', swap: 'outerHTML'})")
+        page.wait_for_function(
+            "() => document.querySelector('#live:not([data-old]) [data-chart=\"delay-chart\"] canvas')"
+        )
         x, y = page.evaluate(BAR_POSITION, "发货")
         with page.expect_navigation():
             page.mouse.click(x, y)

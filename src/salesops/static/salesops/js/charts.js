@@ -4,7 +4,7 @@
 (function () {
   function render(element) {
     const source = document.getElementById(element.dataset.chart);
-    if (!source || !window.echarts) return;
+    if (!source || !window.echarts || window.echarts.getInstanceByDom(element)) return;
     const option = JSON.parse(source.textContent);
     const chart = window.echarts.init(element, null, { renderer: "canvas" });
     chart.setOption(option);
@@ -19,5 +19,6 @@
     root.querySelectorAll("[data-chart]").forEach(render);
   }
   document.addEventListener("DOMContentLoaded", () => renderAll(document));
-  document.addEventListener("htmx:afterSwap", (event) => renderAll(event.target));
+  // After htmx replaces part of a page (a live dashboard refreshing itself), draw the charts that are new.
+  document.addEventListener("htmx:afterSettle", () => renderAll(document));
 })();
