@@ -51,6 +51,14 @@ class BulkWriter:
             self.written += len(rows)
         self.buffers.clear()
 
+    def update(self, model: type[models.Model], columns: list[str], rows: Iterable[tuple]) -> None:
+        """UPDATE rows by primary key: each row is the new values of `columns`, then the id (one statement,
+        executed for many rows)."""
+        table = self.connection.ops.quote_name(model._meta.db_table)
+        assignments = ", ".join(f"{self.connection.ops.quote_name(column)} = %s" for column in columns)
+        with self.connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", list(rows))
+
     def moment(self, value: datetime.datetime):
         """An aware datetime as the column stores it (SQLite: UTC text, as Django writes it)."""
         return value if self.postgres else self.connection.ops.adapt_datetimefield_value(value)
