@@ -617,34 +617,6 @@ def warm_up(shop: Shop, numbering: Numbering, path: OrderPath, baseline: Baselin
 # --- history -------------------------------------------------------------------------------------------------
 
 
-class HistoryWriter:
-    """Buffers rows per table and writes them in large batches: COPY on PostgreSQL, executemany on SQLite."""
-
-    def __init__(self, connection):
-        connection.ensure_connection()
-        self.postgres = connection.vendor == "postgresql"
-        self.raw = connection.connection
-        self.buffers: dict[tuple[str, tuple[str, ...]], list[tuple]] = {}
-        if not self.postgres:
-            self.raw.execute("PRAGMA cache_size = -1000000")  # 1 GB of page cache for this connection
-
-    def add(self, model, row: dict) -> None:
-        self.buffers.setdefault((model._meta.db_table, tuple(row)), []).append(tuple(row.values()))
-
-    def flush(self) -> None:
-        """Write everything buffered (parents before children: buffers fill in that order)."""
-        for (table, columns), rows in self.buffers.items():
-            names = ", ".join(columns)
-            if self.postgres:
-                with self.raw.cursor() as cursor, cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join("?" * len(columns))
-                self.raw.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({placeholders})', rows)
-        self.buffers.clear()
-
-
 class History:
     """The past orders of the shop's customers, over the last HISTORY_YEARS years: each shipped and invoiced in
     full, its invoice settled by one payment, except about half of the last 60 days' invoices, still open (and
@@ -672,7 +644,9 @@ class History:
     def load(self) -> None:
         from django.db import transaction
 
-        writer = HistoryWriter(self.connection)
+        from salesops.core.bulk import BulkWriter
+
+        writer = BulkWriter(self.connection)
         ids = self.next_ids()
         first_day = self.today - datetime.timedelta(days=365 * HISTORY_YEARS)
         span = (self.today - first_day).days - 5

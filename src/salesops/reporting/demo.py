@@ -45,10 +45,15 @@ DEMO_RULES = [
 def load_demo_reporting() -> tuple[int, int]:
     """Create the demo alert rules (if none exist) and rebuild the rollups from the event log. Returns (rules
     created, events replayed)."""
+    return load_demo_alert_rules(), rebuild()
+
+
+def load_demo_alert_rules() -> int:
+    """Create the demo alert rules if none exist; returns how many were created."""
     created = 0
     if not AlertRule.objects.exists():
         admin = User.objects.get(username="admin")
         for data in DEMO_RULES:
             save_alert_rule(None, actor=admin, data={"per": "region", **data})
             created += 1
-    return created, rebuild()
+    return created

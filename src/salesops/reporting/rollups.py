@@ -12,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from salesops.core import dispatch, handlers
+from salesops.core.bulk import BulkWriter
 from salesops.core.models import Event, EventDelivery
 from salesops.core.timezones import company_zone
 from salesops.reporting import sketch
@@ -146,16 +147,48 @@ def apply_events(events: list[Event], *, evaluate: bool = True) -> set[tuple[str
             created.append(visit)
             for key in keys_for(visit, visit.enter_day):
                 deltas[key].arrivals += 1
-    StageVisit.objects.bulk_create(created, batch_size=500)
-    StageVisit.objects.bulk_update(
-        closed, ["left_at", "leave_day", "leave_event", "duration_seconds", "is_delayed"], batch_size=500
+    writer = BulkWriter(connection)
+    for visit in created:
+        writer.add(StageVisit, visit_row(visit, writer))
+    writer.flush()
+    writer.update(
+        StageVisit,
+        ["left_at", "leave_day", "leave_event", "duration_seconds", "is_delayed"],
+        (
+            (writer.moment(v.left_at), writer.day(v.leave_day), v.leave_event, v.duration_seconds, v.is_delayed, v.pk)
+            for v in closed
+        ),
     )
-    write_deltas(deltas)
+    write_deltas(deltas, writer)
     touched = {(key[0], key[1]) for key in deltas}
     if evaluate:
         for function in _after_apply:
             function(touched)
     return touched
+
+
+def visit_row(visit: StageVisit, writer: BulkWriter) -> dict:
+    """A new visit as the columns the bulk writer inserts (the closing fields set when it closed in the same
+    batch)."""
+    closed = visit.left_at is not None
+    return {
+        "stage": visit.stage,
+        "subject_type": visit.subject_type,
+        "subject_id": visit.subject_id,
+        "label": visit.label[:255],
+        "entered_at": writer.moment(visit.entered_at),
+        "enter_day": writer.day(visit.enter_day),
+        "left_at": writer.moment(visit.left_at) if closed else None,
+        "leave_day": writer.day(visit.leave_day) if closed else None,
+        "leave_event": visit.leave_event,
+        "duration_seconds": visit.duration_seconds if closed else None,
+        "is_delayed": visit.is_delayed,
+        "region_id": visit.region_id,
+        "office_id": visit.office_id,
+        "salesperson_id": visit.salesperson_id,
+        "customer_group_id": visit.customer_group_id,
+        "product_lines": visit.product_lines,
+    }
 
 
 def close(visit: StageVisit, event: Event, target: datetime.timedelta) -> None:
@@ -167,7 +200,7 @@ def close(visit: StageVisit, event: Event, target: datetime.timedelta) -> None:
     visit.is_delayed = elapsed > target
 
 
-def write_deltas(deltas: dict[Key, Delta]) -> None:
+def write_deltas(deltas: dict[Key, Delta], writer: BulkWriter) -> None:
     """Add the deltas to their rows: read the existing rows of the batch's (stage, day) pairs once, update those,
     create the rest. Only one consumer runs at a time (the dispatcher's lock), so read-then-write is safe here."""
     pairs = {(key[0], key[1]) for key in deltas}
@@ -176,29 +209,43 @@ def write_deltas(deltas: dict[Key, Delta]) -> None:
         days = [day for key, day in pairs if key == stage_key]
         for row in StageDay.objects.filter(stage=stage_key, day__in=days):
             existing[row.stage, row.day, row.region_id, row.office_id, row.dimension, row.value] = row
-    to_update, to_create = [], []
+    to_update = []
     for key, delta in deltas.items():
         row = existing.get(key)
-        if row is None:
-            stage_key, day, region_id, office_id, dimension, value = key
-            row = StageDay(
-                stage=stage_key, day=day, region_id=region_id, office_id=office_id, dimension=dimension, value=value
-            )
-            to_create.append(row)
-        else:
-            to_update.append(row)
-        row.arrivals += delta.arrivals
-        row.completions += delta.completions
-        row.delayed += delta.delayed
-        row.duration_seconds += delta.duration_seconds
-        histogram = dict(row.histogram)
+        histogram = dict(row.histogram) if row is not None else {}
         for bucket, count in delta.histogram.items():
             histogram[bucket] = histogram.get(bucket, 0) + count
-        row.histogram = histogram
-    StageDay.objects.bulk_create(to_create, batch_size=500)
-    StageDay.objects.bulk_update(
-        to_update, ["arrivals", "completions", "delayed", "duration_seconds", "histogram"], batch_size=500
-    )
+        if row is None:
+            stage_key, day, region_id, office_id, dimension, value = key
+            writer.add(
+                StageDay,
+                {
+                    "stage": stage_key,
+                    "day": writer.day(day),
+                    "region_id": region_id,
+                    "office_id": office_id,
+                    "dimension": dimension,
+                    "value": value,
+                    "arrivals": delta.arrivals,
+                    "completions": delta.completions,
+                    "delayed": delta.delayed,
+                    "duration_seconds": delta.duration_seconds,
+                    "histogram": BulkWriter.json(histogram),
+                },
+            )
+            continue
+        to_update.append(
+            (
+                row.arrivals + delta.arrivals,
+                row.completions + delta.completions,
+                row.delayed + delta.delayed,
+                row.duration_seconds + delta.duration_seconds,
+                BulkWriter.json(histogram),
+                row.pk,
+            )
+        )
+    writer.flush()
+    writer.update(StageDay, ["arrivals", "completions", "delayed", "duration_seconds", "histogram"], to_update)
 
 
 def install() -> None:
