@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from salesops.accounts.models import OrgUnit, Role, User
 from salesops.accounts.scopes import REMIT_ROLES, managed_paths, remit_path, sees_everything
 from salesops.reporting import sketch
-from salesops.reporting.models import StageDay, StageVisit
+from salesops.reporting.models import StageDay, StageMonth, StageNow, StageVisit
 from salesops.reporting.stages import stages
 
 D = StageDay.Dimension
@@ -114,13 +114,15 @@ def dimension_of(query: Slice, reach: Reach) -> str:
     return VALUE_DIMENSIONS[wanted.pop()] if wanted else D.ALL
 
 
-def base_rows(query: Slice, reach: Reach):
+def base_rows(model, query: Slice, reach: Reach):
+    """The rows of `model` (StageDay, StageMonth or StageNow: the same key columns) that answer the query's
+    slice, within the reader's reach; periods are left to the caller."""
     if query.start > query.end:
         raise ValidationError({"start": [_("The start must not be after the end.")]})
     if query.group_by is not None and query.group_by not in GROUPS:
         raise ValidationError({"group_by": [_("Choose one of: %s.") % ", ".join(GROUPS)]})
     dimension = dimension_of(query, reach)
-    rows = StageDay.objects.filter(dimension=dimension)
+    rows = model.objects.filter(dimension=dimension)
     office_level = query.office is not None or query.group_by == "office" or reach.offices is not None
     rows = rows.exclude(office_id=0) if office_level or dimension == D.SALESPERSON else rows.filter(office_id=0)
     if query.stage_keys:
@@ -141,6 +143,24 @@ def base_rows(query: Slice, reach: Reach):
     return rows
 
 
+def period_parts(query: Slice, reach: Reach) -> list:
+    """The rows covering the period: month rows for the calendar months inside it, day rows for its partial
+    months at either end (a year reads twelve months per slice, not 365 days)."""
+    start, end = query.start, query.end
+    first_full = start if start.day == 1 else (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    after_end = end + datetime.timedelta(days=1)
+    last_full = after_end.replace(day=1) - datetime.timedelta(days=1) if after_end.day != 1 else end
+    days = base_rows(StageDay, query, reach)
+    if first_full > last_full:
+        return [days.filter(day__gte=start, day__lte=end)]
+    parts = [base_rows(StageMonth, query, reach).filter(day__gte=first_full, day__lte=last_full)]
+    if start < first_full:
+        parts.append(days.filter(day__gte=start, day__lt=first_full))
+    if last_full < end:
+        parts.append(days.filter(day__gt=last_full, day__lte=end))
+    return parts
+
+
 def group_column(query: Slice) -> str | None:
     return {"region": "region_id", "office": "office_id", None: None}.get(query.group_by, "value")
 
@@ -150,7 +170,6 @@ def stage_metrics(user: User, query: Slice) -> list[StageFigures]:
     reach = reach_of(user)
     if reach.is_nothing:
         return []
-    rows = base_rows(query, reach)
     column = group_column(query)
     names = ["stage", column] if column else ["stage"]
     figures: dict[tuple[str, int | None], StageFigures] = {}
@@ -161,15 +180,17 @@ def stage_metrics(user: User, query: Slice) -> list[StageFigures]:
             figures[stage_key, group] = StageFigures(stage_key, labels.get(stage_key, stage_key), group)
         return figures[stage_key, group]
 
-    for row in rows.values(*names).annotate(arrived=Sum("arrivals"), left=Sum("completions")):
-        figure(row["stage"], row.get(column) if column else None).in_stage = row["arrived"] - row["left"]
-    in_period = rows.filter(day__gte=query.start, day__lte=query.end)
-    for row in in_period.values(*names).annotate(arrived=Sum("arrivals"), left=Sum("completions"), late=Sum("delayed")):
-        item = figure(row["stage"], row.get(column) if column else None)
-        item.arrivals, item.completions, item.delayed = row["arrived"], row["left"], row["late"]
+    for row in base_rows(StageNow, query, reach).values(*names).annotate(now=Sum("count")):
+        figure(row["stage"], row.get(column) if column else None).in_stage = row["now"]
     histograms: dict[tuple[str, int | None], list[dict]] = defaultdict(list)
-    for values in in_period.filter(completions__gt=0).values_list(*names, "histogram"):
-        histograms[values[0], values[1] if column else None].append(values[-1])
+    for part in period_parts(query, reach):
+        for row in part.values(*names).annotate(arrived=Sum("arrivals"), left=Sum("completions"), late=Sum("delayed")):
+            item = figure(row["stage"], row.get(column) if column else None)
+            item.arrivals += row["arrived"]
+            item.completions += row["left"]
+            item.delayed += row["late"]
+        for values in part.filter(completions__gt=0).values_list(*names, "histogram"):
+            histograms[values[0], values[1] if column else None].append(values[-1])
     for key, parts in histograms.items():
         item = figure(*key)
         item.histogram = sketch.merge(parts)
@@ -188,7 +209,7 @@ def daily(user: User, query: Slice) -> dict[str, list[dict]]:
     reach = reach_of(user)
     if reach.is_nothing:
         return {}
-    rows = base_rows(query, reach).filter(day__gte=query.start, day__lte=query.end)
+    rows = base_rows(StageDay, query, reach).filter(day__gte=query.start, day__lte=query.end)
     series: dict[str, list[dict]] = defaultdict(list)
     for row in (
         rows.values("stage", "day")

@@ -20,7 +20,8 @@ from salesops.core.bulk import BulkWriter
 from salesops.core.models import Event, EventDelivery
 from salesops.core.timezones import company_zone
 from salesops.reporting import sketch
-from salesops.reporting.models import StageDay, StageTarget, StageVisit
+from salesops.reporting.models import StageDay, StageMonth, StageNow, StageTarget, StageVisit
+from salesops.reporting.models.rollups import StageTotals
 from salesops.reporting.stages import Dimensions, dimensions_reader, event_types, moves, stage
 
 HANDLER_NAME = "reporting.rollups"
@@ -159,7 +160,9 @@ def apply_events(events: list[Event], *, evaluate: bool = True) -> set[tuple[str
             for v in closed
         ),
     )
-    write_deltas(deltas, writer)
+    write_deltas(StageDay, deltas, writer)
+    write_deltas(StageMonth, by_month(deltas), writer)
+    write_now(deltas, writer)
     touched = {(key[0], key[1]) for key in deltas}
     if evaluate:
         for function in _after_apply:
@@ -200,14 +203,29 @@ def close(visit: StageVisit, event: Event, target: datetime.timedelta) -> None:
     visit.is_delayed = elapsed > target
 
 
-def write_deltas(deltas: dict[Key, Delta], writer: BulkWriter) -> None:
-    """Add the deltas to their rows: read the existing rows of the batch's (stage, day) pairs once, update those,
-    create the rest. Only one consumer runs at a time (the dispatcher's lock), so read-then-write is safe here."""
+def by_month(deltas: dict[Key, Delta]) -> dict[Key, Delta]:
+    """The day deltas summed per calendar month (keyed by the month's first day)."""
+    months: dict[Key, Delta] = defaultdict(Delta)
+    for (stage_key, day, *rest), delta in deltas.items():
+        total = months[(stage_key, day.replace(day=1), *rest)]
+        total.arrivals += delta.arrivals
+        total.completions += delta.completions
+        total.delayed += delta.delayed
+        total.duration_seconds += delta.duration_seconds
+        for bucket, count in delta.histogram.items():
+            total.histogram[bucket] = total.histogram.get(bucket, 0) + count
+    return months
+
+
+def write_deltas(model: type[StageTotals], deltas: dict[Key, Delta], writer: BulkWriter) -> None:
+    """Add the deltas to their day or month rows: read the existing rows of the batch's (stage, period) pairs
+    once, update those, create the rest. Only one consumer runs at a time (the dispatcher's lock), so
+    read-then-write is safe here."""
     pairs = {(key[0], key[1]) for key in deltas}
-    existing: dict[Key, StageDay] = {}
+    existing: dict[Key, StageTotals] = {}
     for stage_key in {stage_key for stage_key, _ in pairs}:
         days = [day for key, day in pairs if key == stage_key]
-        for row in StageDay.objects.filter(stage=stage_key, day__in=days):
+        for row in model.objects.filter(stage=stage_key, day__in=days):
             existing[row.stage, row.day, row.region_id, row.office_id, row.dimension, row.value] = row
     to_update = []
     for key, delta in deltas.items():
@@ -218,7 +236,7 @@ def write_deltas(deltas: dict[Key, Delta], writer: BulkWriter) -> None:
         if row is None:
             stage_key, day, region_id, office_id, dimension, value = key
             writer.add(
-                StageDay,
+                model,
                 {
                     "stage": stage_key,
                     "day": writer.day(day),
@@ -245,7 +263,40 @@ def write_deltas(deltas: dict[Key, Delta], writer: BulkWriter) -> None:
             )
         )
     writer.flush()
-    writer.update(StageDay, ["arrivals", "completions", "delayed", "duration_seconds", "histogram"], to_update)
+    writer.update(model, ["arrivals", "completions", "delayed", "duration_seconds", "histogram"], to_update)
+
+
+def write_now(deltas: dict[Key, Delta], writer: BulkWriter) -> None:
+    """Documents in stage now: arrivals minus completions, per key without the day."""
+    changes: dict[tuple, int] = defaultdict(int)
+    for (stage_key, _day, *rest), delta in deltas.items():
+        changes[(stage_key, *rest)] += delta.arrivals - delta.completions
+    existing = {
+        (row.stage, row.region_id, row.office_id, row.dimension, row.value): row
+        for row in StageNow.objects.filter(stage__in={key[0] for key in changes}).filter(
+            value__in={key[4] for key in changes}
+        )
+    }
+    to_update = []
+    for key, change in changes.items():
+        row = existing.get(key)
+        if row is None:
+            stage_key, region_id, office_id, dimension, value = key
+            writer.add(
+                StageNow,
+                {
+                    "stage": stage_key,
+                    "region_id": region_id,
+                    "office_id": office_id,
+                    "dimension": dimension,
+                    "value": value,
+                    "count": change,
+                },
+            )
+        elif change:
+            to_update.append((row.count + change, row.pk))
+    writer.flush()
+    writer.update(StageNow, ["count"], to_update)
 
 
 def install() -> None:
@@ -269,8 +320,8 @@ def rebuild(*, chunk: int = 5000, say: Callable[[str], object] | None = None) ->
     with transaction.atomic():
         if handler is None or not dispatch.take_lock(handler):
             raise RuntimeError("The rollup handler is busy or not installed; try again.")
-        StageVisit.objects.all().delete()
-        StageDay.objects.all().delete()
+        for model in (StageVisit, StageDay, StageMonth, StageNow):
+            model.objects.all().delete()
         EventDelivery.objects.filter(handler=HANDLER_NAME, status=EventDelivery.Status.PENDING).update(
             status=EventDelivery.Status.DELIVERED, delivered_at=timezone.now()
         )

@@ -1,6 +1,7 @@
 """The process dashboard and its drill-down pages: parse, authorise, read the rollups, render."""
 
 import datetime
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +28,7 @@ from salesops.reporting.queries import visible_alerts
 from salesops.reporting.stages import stage, stages
 
 MEASURES = ("in_stage", "arrivals", "completions", "delayed")
+MAX_GROUPS = 40  # the largest groups are charted and listed; the API has them all
 
 
 def check_staff(user) -> None:
@@ -64,38 +66,16 @@ def dashboard(request):
     query = slice_from(request.GET)
     chosen = request.GET.get("stage") or "shipment"
     error = None
+    ungrouped = replace(query, group_by=None)
     try:
-        totals = stage_metrics(
-            request.user,
-            Slice(
-                query.start,
-                query.end,
-                region=query.region,
-                office=query.office,
-                salesperson=query.salesperson,
-                customer_group=query.customer_group,
-                product_line=query.product_line,
-            ),
-        )
-        grouped = (
-            [item for item in stage_metrics(request.user, query) if item.stage == chosen] if query.group_by else []
-        )
-        series = daily(
-            request.user,
-            Slice(
-                query.start,
-                query.end,
-                region=query.region,
-                office=query.office,
-                salesperson=query.salesperson,
-                customer_group=query.customer_group,
-                product_line=query.product_line,
-                stage_keys=(chosen,),
-            ),
-        )
+        totals = stage_metrics(request.user, ungrouped)
+        grouped = stage_metrics(request.user, replace(query, stage_keys=(chosen,))) if query.group_by else []
+        series = daily(request.user, replace(ungrouped, stage_keys=(chosen,)))
     except ValidationError as exc:
         error = " ".join(message for messages in exc.message_dict.values() for message in messages)
         totals, grouped, series = [], [], {}
+    group_count = len(grouped)
+    grouped = sorted(grouped, key=lambda item: (-item.completions, -item.in_stage, item.group or 0))[:MAX_GROUPS]
     labels = group_labels(query.group_by, {item.group for item in grouped if item.group})
     for item in totals:
         item.links = {measure: drill_url(query, item.stage, measure) for measure in MEASURES}
@@ -115,6 +95,7 @@ def dashboard(request):
         "error": error,
         "totals": totals,
         "grouped": [(labels.get(item.group, item.group), item) for item in grouped],
+        "group_count": group_count,
         "chosen": chosen,
         "stages": stages(),
         "groups": [(name, label) for name, label in group_choices()],

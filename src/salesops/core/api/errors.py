@@ -6,7 +6,13 @@ field at fault and never a 500.
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    BadRequest,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
@@ -123,6 +129,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
         """A body over DATA_UPLOAD_MAX_MEMORY_SIZE: the same JSON envelope as every other error (Django alone
         would answer with an HTML page)."""
         return envelope(api, request, 400, "The request body is too large.", code="too_large")
+
+    @api.exception_handler(SuspiciousOperation)
+    def suspicious(request, exc):
+        """A request Django refuses to read (a malformed multipart body, too many fields, a bad header): the JSON
+        envelope rather than Django's HTML page."""
+        return envelope(api, request, 400, "The request cannot be read.", code="bad_request")
+
+    @api.exception_handler(BadRequest)
+    def bad_request(request, exc):
+        return envelope(api, request, 400, str(exc) or "Bad request.", code="bad_request")
 
     @api.exception_handler(DjangoValidationError)
     def domain_invalid(request, exc: DjangoValidationError):

@@ -28,6 +28,10 @@ def api_schema(org):
         signal.connect(close_old_connections)
 
 
+def has_inputs(operation) -> bool:
+    return any(len(group) for group in (operation.path_parameters, operation.query, operation.body))
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_every_operation_conforms_to_the_schema(org, api_schema, mode):
     headers = {"Authorization": f"Bearer {api_key_for(org.a.user('regional_director'))}"}
@@ -35,9 +39,13 @@ def test_every_operation_conforms_to_the_schema(org, api_schema, mode):
     assert len(operations) >= 7
 
     for operation in operations:
+        if mode == GenerationMode.NEGATIVE and not has_inputs(operation):
+            continue  # nothing to make invalid (GET /stages takes no parameters)
 
         @given(case=operation.as_strategy(generation_mode=mode, headers=headers))
-        @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(
+            max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None, derandomize=True
+        )
         def check(case):
             case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance, negative_data_rejection])
 

@@ -3,7 +3,7 @@
 
 from salesops.reporting.models.alerts import Alert, AlertRule
 from salesops.reporting.models.briefings import Briefing, BriefingDelivery, BriefingSubscription
-from salesops.reporting.models.rollups import StageDay, StageTarget, StageVisit
+from salesops.reporting.models.rollups import StageDay, StageMonth, StageNow, StageTarget, StageVisit
 from salesops.reporting.models.targets import SalesTarget
 
 __all__ = [
@@ -14,6 +14,8 @@ __all__ = [
     "BriefingSubscription",
     "SalesTarget",
     "StageDay",
+    "StageMonth",
+    "StageNow",
     "StageTarget",
     "StageVisit",
 ]

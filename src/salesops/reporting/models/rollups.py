@@ -47,9 +47,10 @@ class StageVisit(models.Model):
         return f"{self.stage}: {self.label or self.subject_id}"
 
 
-class StageDay(models.Model):
-    """Per stage, day (company time zone), region, office and one more dimension value: how many documents
-    arrived, how many left, how many of those were late, and the histogram of their times in stage (sketch.py).
+class StageTotals(models.Model):
+    """Per stage, period (a day, or a month in `StageMonth`; company time zone), region, office and one more
+    dimension value: how many documents arrived, how many left, how many of those were late, and the histogram of
+    their times in stage (sketch.py).
 
     `dimension` is "all" (the total) or salesperson / customer_group / product_line with `value` the id. Totals,
     customer groups and product lines are kept twice: per office, and per region with office 0 (what company and
@@ -75,6 +76,16 @@ class StageDay(models.Model):
     histogram = models.JSONField(_("times in stage"), default=dict)
 
     class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.stage} {self.day} {self.dimension}={self.value}"
+
+
+class StageDay(StageTotals):
+    """Stage totals of one day."""
+
+    class Meta:
         verbose_name = _("stage day")
         verbose_name_plural = _("stage days")
         constraints = [
@@ -84,8 +95,45 @@ class StageDay(models.Model):
         ]
         indexes = [models.Index(fields=["dimension", "stage", "day"], name="stage_day_slice_idx")]
 
+
+class StageMonth(StageTotals):
+    """Stage totals of one calendar month (`day` is its first day): a year's view reads twelve of these per slice
+    instead of 365 days, and day rows only for the months the period covers in part."""
+
+    class Meta:
+        verbose_name = _("stage month")
+        verbose_name_plural = _("stage months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "day", "region_id", "office_id", "dimension", "value"], name="unique_stage_month"
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "stage", "day"], name="stage_month_slice_idx")]
+
+
+class StageNow(models.Model):
+    """Documents in each stage now, per region, office and dimension value (the same keys as the totals, without
+    a period): what "in stage now" reads, whatever the length of the history."""
+
+    stage = models.CharField(_("stage"), max_length=50)
+    region_id = models.IntegerField(_("region"), default=0)
+    office_id = models.IntegerField(_("office"), default=0)
+    dimension = models.CharField(_("dimension"), max_length=20, choices=StageTotals.Dimension.choices)
+    value = models.IntegerField(_("value"), default=0)
+    count = models.IntegerField(_("documents in stage"), default=0)
+
+    class Meta:
+        verbose_name = _("documents in stage now")
+        verbose_name_plural = _("documents in stage now")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "region_id", "office_id", "dimension", "value"], name="unique_stage_now"
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "stage"], name="stage_now_slice_idx")]
+
     def __str__(self):
-        return f"{self.stage} {self.day} {self.dimension}={self.value}"
+        return f"{self.stage} {self.dimension}={self.value}: {self.count}"
 
 
 class StageTarget(models.Model):
