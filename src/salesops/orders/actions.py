@@ -32,7 +32,7 @@ from salesops.customers.models import Customer
 from salesops.inventory.actions import InsufficientStock, StockLine, clean_quantity, release_stock, reserve_stock
 from salesops.inventory.models import Warehouse
 from salesops.orders.models import TRANSITIONS, OrderCounter, OrderLine, OrderStatus, SalesOrder, transition
-from salesops.orders.prepayment_actions import credit_unused_prepayment
+from salesops.orders.prepayment_actions import credit_unused_prepayment, uninvoiced
 from salesops.orders.queries import (
     credit_exposure,
     may_hold,
@@ -670,7 +670,7 @@ def cancel_remainder(order: SalesOrder, *, actor: User, comment: str) -> SalesOr
 
 def has_uninvoiced(lines: list[OrderLine]) -> bool:
     """Whether the lines have something shipped, or still to ship, that no invoice covers yet."""
-    return any(line.invoiced_quantity < line.quantity - line.cancelled_quantity for line in lines)
+    return any(uninvoiced(line) for line in lines)
 
 
 def cancelled_amount(order: SalesOrder, lines: list[OrderLine]) -> Decimal:

@@ -8,13 +8,18 @@ settles the customer's next invoices or is refunded (billing `refund_credit`). S
 
 from decimal import Decimal
 
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+
 from salesops.core.events import record_event, to_json
 from salesops.core.instances import save_fields
 from salesops.customers.balance_actions import change_balances, lock_customer
 from salesops.customers.models import Customer
-from salesops.orders.models import SalesOrder
+from salesops.orders.models import OrderLine, OrderStatus, SalesOrder
 
 ZERO = Decimal("0.00")
+# Orders that can bill nothing more whatever their lines say (a shipped order can too, once everything is invoiced).
+CLOSED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.REJECTED, OrderStatus.INVOICED, OrderStatus.PAID)
 
 
 def credit_unused_prepayment(order: SalesOrder, *, actor, customer: Customer | None = None) -> Decimal:
@@ -54,3 +59,36 @@ def credit_unused_prepayment(order: SalesOrder, *, actor, customer: Customer | N
         data={**data, "source": "prepayment"},
     )
     return amount
+
+
+def credit_stranded_prepayments(*, actor=None) -> list[tuple[str, Decimal]]:
+    """Credit the unused prepayment of every order that can bill nothing more: orders closed before this rule
+    existed (decision 0012). One transaction per order, the order locked and checked again inside it, so it can
+    run at any time, and again: an order already credited is not touched. Returns (order number, amount) for each
+    order credited."""
+    can_bill_nothing_more = Q(status__in=CLOSED_STATUSES) | (
+        Q(status=OrderStatus.SHIPPED)
+        & ~Exists(
+            OrderLine.objects.filter(
+                order=OuterRef("pk"), invoiced_quantity__lt=F("quantity") - F("cancelled_quantity")
+            )
+        )
+    )
+    candidates = SalesOrder.objects.filter(can_bill_nothing_more).filter(
+        prepayment_amount__gt=F("prepayment_applied") + F("prepayment_credited")
+    )
+    credited = []
+    for pk in candidates.values_list("pk", flat=True):
+        with transaction.atomic():
+            order = SalesOrder.objects.select_for_update(of=("self",)).get(pk=pk)
+            lines = list(order.lines.all())
+            closed = order.status in CLOSED_STATUSES
+            if closed or (order.status == OrderStatus.SHIPPED and not any(uninvoiced(line) for line in lines)):
+                amount = credit_unused_prepayment(order, actor=actor)
+                if amount:
+                    credited.append((order.number, amount))
+    return credited
+
+
+def uninvoiced(line: OrderLine) -> bool:
+    return line.invoiced_quantity < line.quantity - line.cancelled_quantity
