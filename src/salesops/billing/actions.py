@@ -111,7 +111,7 @@ def complete_invoiced_order(order_id: int, *, actor=None) -> None:
             return
         transition(order, OrderStatus.INVOICED, actor=actor, reason=_("Everything shipped was invoiced already."))
         # Cancelling the remainder credited the unused prepayment already; this only guards the invariant that an
-        # invoiced order keeps none (decision 0012).
+        # invoiced order keeps none (decision 0016).
         credit_unused_prepayment(order, actor=actor)
         mark_paid_if_settled(order_id, actor=actor)
 

@@ -8,7 +8,7 @@ Money moves between three places, all kept in the same transaction by the action
 (total - credited - settled), the customer's `receivable_balance` (the sum of open balances) and the customer's
 `credit_balance` (payments, credit notes and credited prepayments not yet set against an invoice or refunded).
 Customer credit comes from three sources: a payment's `unapplied_amount`, a credit note's `unapplied_amount` and
-an order's `prepayment_credit_left` (the prepayment no invoice of its order could use, decision 0012); it settles
+an order's `prepayment_credit_left` (the prepayment no invoice of its order could use, decision 0016); it settles
 later invoices (`Settlement`) or goes back to the customer (`Refund`).
 """
 

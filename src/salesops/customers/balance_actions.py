@@ -2,7 +2,7 @@
 
 `receivable_balance` is what the customer owes on open invoices, `credit_balance` what it holds as credit (unused
 payments and credit notes, credited prepayments). Every writer locks the customer row first and moves both
-balances in the transaction of the change; see docs/decisions/0012-prepayment-credit.md.
+balances in the transaction of the change; see docs/decisions/0016-prepayment-credit.md.
 """
 
 from decimal import Decimal

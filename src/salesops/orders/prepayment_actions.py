@@ -3,7 +3,7 @@
 A prepayment settles its own order's invoices first (billing `issue_invoice`). When the order can bill nothing more
 (cancelled, rejected, or everything it will bill is invoiced: fully invoiced, or its remainder cancelled after the
 last invoice), what is left of it is the customer's money: it becomes customer credit, like an overpayment, which
-settles the customer's next invoices or is refunded (billing `refund_credit`). See decision 0012.
+settles the customer's next invoices or is refunded (billing `refund_credit`). See decision 0016.
 """
 
 from decimal import Decimal
@@ -63,7 +63,7 @@ def credit_unused_prepayment(order: SalesOrder, *, actor, customer: Customer | N
 
 def credit_stranded_prepayments(*, actor=None) -> list[tuple[str, Decimal]]:
     """Credit the unused prepayment of every order that can bill nothing more: orders closed before this rule
-    existed (decision 0012). One transaction per order, the order locked and checked again inside it, so it can
+    existed (decision 0016). One transaction per order, the order locked and checked again inside it, so it can
     run at any time, and again: an order already credited is not touched. Returns (order number, amount) for each
     order credited."""
     can_bill_nothing_more = Q(status__in=CLOSED_STATUSES) | (

@@ -1,4 +1,4 @@
-"""Prepayments no invoice can use become customer credit (decision 0012): cancelled and rejected orders, a remainder
+"""Prepayments no invoice can use become customer credit (decision 0016): cancelled and rejected orders, a remainder
 cancelled after the last invoice, a last invoice smaller than the prepayment left; that credit settles the
 customer's next invoices or is refunded; it is never counted twice, by racing writers or retries."""
 
@@ -379,7 +379,7 @@ def test_prepayments_stranded_before_the_rule_are_credited_once_by_the_command(s
     actions.cancel_order(stranded, actor=org.a.user("sales_rep"))
     open_order = confirmed(shop, quantity="1")
     actions.record_prepayment(open_order, actor=org.a.user("finance"), amount="13.00")
-    # As an order cancelled before decision 0012 was left: its prepayment unused, the customer without credit.
+    # As an order cancelled before decision 0016 was left: its prepayment unused, the customer without credit.
     SalesOrder.objects.filter(pk=stranded.pk).update(prepayment_credited=0, prepayment_credit_left=0)
     Customer.objects.filter(pk=org.a.customer.pk).update(credit_balance=0)
     out = io.StringIO()

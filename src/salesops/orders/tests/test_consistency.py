@@ -9,7 +9,7 @@ whatever the sequence, the books balance.
   or credited) + refunds, and the customer's balances agree with its open invoices and unused credit;
 - every source of credit (payment, credit note, credited prepayment) is settled, refunded or still held, to the
   cent; an order's prepayment is applied to its invoices, credited, or still usable by an invoice of it, and an
-  order that can bill nothing more holds no usable prepayment (decision 0012); no prepayment is credited twice;
+  order that can bill nothing more holds no usable prepayment (decision 0016); no prepayment is credited twice;
 - credit exposure counts each open order's part not covered by its usable prepayment, in SQL as in Python;
 - invoice and credit note numbers have no gaps;
 - every status change of an order or invoice has exactly one event.

@@ -67,7 +67,7 @@ def test_the_demo_history_replays_a_consistent_past_with_late_payers(db):
     assert MonthEndReceivable.objects.filter(days_past_due__gt=0).exists()
 
     # The books balance: receivables - customer credit = invoices - credit notes - payments - prepayments (applied to
-    # their orders' invoices or credited to the customer, decision 0012) + refunds.
+    # their orders' invoices or credited to the customer, decision 0016) + refunds.
     # Summed in Python: SQLite's SUM over decimals is floating point.
     def total(queryset, field):
         return sum(queryset.values_list(field, flat=True), Decimal(0))

@@ -1,4 +1,4 @@
-"""`salesops credit_stranded_prepayments`: credit the unused prepayments of orders closed before decision 0012."""
+"""`salesops credit_stranded_prepayments`: credit the unused prepayments of orders closed before decision 0016."""
 
 from django.core.management.base import BaseCommand
 
