@@ -1,8 +1,10 @@
-"""Writes for billing: issue invoices, record payments, request and decide red-letter corrections.
+"""Writes for billing: issue invoices, record payments, refund customer credit, request and decide red-letter
+corrections.
 
 Each action is one transaction. Lock order: the order row (invoicing), then the customer row — every action
 that moves money for a customer locks it, so balances, customer credit and invoice settlement are serialised
-per customer — then invoices, then stock rows (returns).
+per customer — then invoices and the sources of customer credit (payments, credit notes, orders whose
+prepayment was credited), then stock rows (returns).
 """
 
 import datetime
@@ -21,10 +23,13 @@ from salesops.billing.models import (
     CorrectionLine,
     CorrectionRequest,
     CreditNote,
+    CreditSource,
     Invoice,
     InvoiceLine,
     MonthEndReceivable,
     Payment,
+    Refund,
+    RefundLine,
     Settlement,
     due_date_for,
 )
@@ -33,10 +38,12 @@ from salesops.catalog.pricing import company_today
 from salesops.core import clock
 from salesops.core.events import record_event, to_json
 from salesops.core.numbering import next_document_number
+from salesops.customers.balance_actions import change_balances, lock_customer
 from salesops.customers.models import Customer
 from salesops.inventory.actions import StockLine, clean_quantity, return_stock
 from salesops.orders.actions import clean_comment, lock
 from salesops.orders.models import OrderLine, OrderStatus, SalesOrder, money, transition
+from salesops.orders.prepayment_actions import credit_unused_prepayment
 
 ZERO = Decimal("0.00")
 MAX_AMOUNT = Decimal("1e12")
@@ -58,21 +65,6 @@ def clean_amount(raw, field: str) -> Decimal:
     if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError({field: [_("At most 2 decimal places.")]})
     return amount
-
-
-def lock_customer(customer_id: int) -> Customer:
-    return Customer.objects.select_for_update().get(pk=customer_id)
-
-
-def change_balances(customer: Customer, *, receivable: Decimal = ZERO, credit: Decimal = ZERO) -> None:
-    """Move the customer's denormalised balances by the given amounts. The caller holds the customer's row lock
-    and read it under that lock, so the new values are computed here in Decimal and written as they are (an
-    SQL `balance + x` would be floating point on SQLite)."""
-    customer.receivable_balance += receivable
-    customer.credit_balance += credit
-    Customer.objects.filter(pk=customer.pk).update(
-        receivable_balance=customer.receivable_balance, credit_balance=customer.credit_balance
-    )
 
 
 # --- settlement ------------------------------------------------------------------------------------------------
@@ -118,6 +110,9 @@ def complete_invoiced_order(order_id: int, *, actor=None) -> None:
         if order.status != OrderStatus.SHIPPED or not is_fully_invoiced(list(order.lines.all())):
             return
         transition(order, OrderStatus.INVOICED, actor=actor, reason=_("Everything shipped was invoiced already."))
+        # Cancelling the remainder credited the unused prepayment already; this only guards the invariant that an
+        # invoiced order keeps none (decision 0016).
+        credit_unused_prepayment(order, actor=actor)
         mark_paid_if_settled(order_id, actor=actor)
 
 
@@ -131,31 +126,57 @@ def mark_paid_if_settled(order_id: int, *, actor) -> None:
     transition(order, OrderStatus.PAID, actor=actor)
 
 
-def apply_customer_credit(customer: Customer, invoices: list[Invoice], *, on: datetime.date, actor) -> list[dict]:
-    """Settle `invoices` (locked, oldest due first) from the customer's unused payments and credit notes,
-    oldest first. Returns what was applied, for the event."""
-    applied: list[dict] = []
-    if customer.credit_balance <= 0:
-        return applied
-    sources: list[Payment | CreditNote] = [
+CreditHolder = Payment | CreditNote | SalesOrder
+
+
+def credit_sources(customer: Customer) -> list[CreditHolder]:
+    """The customer's unused credit (the caller holds the customer's row lock), locked, in the order it is used
+    for invoices and refunds: payments by the day received, then orders' credited prepayments, then credit notes
+    by issue date. Together they hold exactly the customer's `credit_balance`."""
+    return [
         *Payment.objects.select_for_update()
         .filter(customer=customer, unapplied_amount__gt=0)
         .order_by("received_on", "pk"),
+        *SalesOrder.objects.select_for_update(of=("self",))
+        .filter(customer=customer, prepayment_credit_left__gt=0)
+        .order_by("pk"),
         *CreditNote.objects.select_for_update()
         .filter(customer=customer, unapplied_amount__gt=0)
         .order_by("issue_date", "pk"),
     ]
+
+
+def credit_left(source: CreditHolder) -> Decimal:
+    return source.prepayment_credit_left if isinstance(source, SalesOrder) else source.unapplied_amount
+
+
+def draw_credit(source: CreditHolder, amount: Decimal) -> dict[str, Any]:
+    """Take `amount` from a source of customer credit (locked) and save it. Returns the `source` and reference of
+    the settlement or refund line recording where that money went."""
+    if isinstance(source, SalesOrder):
+        source.prepayment_credit_left -= amount
+        source.save(update_fields=["prepayment_credit_left", "updated_at"])
+        return {"source": CreditSource.CREDITED_PREPAYMENT, "prepaid_order": source}
+    source.unapplied_amount -= amount
+    source.save(update_fields=["unapplied_amount", "updated_at"])
+    if isinstance(source, Payment):
+        return {"source": CreditSource.PAYMENT, "payment": source}
+    return {"source": CreditSource.CREDIT_NOTE, "credit_note": source}
+
+
+def apply_customer_credit(customer: Customer, invoices: list[Invoice], *, on: datetime.date, actor) -> list[dict]:
+    """Settle `invoices` (locked, oldest due first) from the customer's credit (`credit_sources`). Returns what was
+    applied, for the event."""
+    applied: list[dict] = []
+    if customer.credit_balance <= 0:
+        return applied
+    sources = credit_sources(customer)
     for invoice in invoices:
         for source in sources:
-            amount = min(source.unapplied_amount, invoice.balance)
+            amount = min(credit_left(source), invoice.balance)
             if amount <= 0:
                 continue
-            source.unapplied_amount -= amount
-            source.save(update_fields=["unapplied_amount", "updated_at"])
-            if isinstance(source, Payment):
-                settle(invoice, amount, source=Settlement.Source.PAYMENT, on=on, actor=actor, payment=source)
-            else:
-                settle(invoice, amount, source=Settlement.Source.CREDIT_NOTE, on=on, actor=actor, credit_note=source)
+            settle(invoice, amount, on=on, actor=actor, **draw_credit(source, amount))
             change_balances(customer, receivable=-amount, credit=-amount)
             applied.append({"invoice": invoice.number, "from": source.number, "amount": amount})
     return applied
@@ -220,8 +241,8 @@ def invoice_lines_for(order: SalesOrder, order_lines: list[OrderLine]) -> list[I
 def issue_invoice(order: SalesOrder, *, actor: User) -> Invoice:
     """Invoice everything shipped and not yet invoiced on `order`, due after the order's payment term. The
     order's unused prepayment settles it first, then any customer credit. A fully shipped order whose
-    shipments are all invoiced becomes invoiced (and paid, if nothing is left to pay). Records
-    `invoice.issued`."""
+    shipments are all invoiced becomes invoiced (and paid, if nothing is left to pay), and what no invoice of it
+    used of its prepayment becomes customer credit. Records `invoice.issued`."""
     check_may_bill(actor)
     with transaction.atomic():
         locked = lock(order)
@@ -280,12 +301,14 @@ def issue_invoice(order: SalesOrder, *, actor: User) -> Invoice:
         )
         change_balances(customer, receivable=invoice.total)
         locked.invoiced_amount += invoice.total
-        unused_prepayment = locked.prepayment_amount - locked.prepayment_applied
-        prepaid = min(unused_prepayment, invoice.total)
+        prepaid = min(locked.unused_prepayment, invoice.total)
         locked.prepayment_applied += prepaid
         locked.save(update_fields=["invoiced_amount", "prepayment_applied", "updated_at"])
         if locked.status == OrderStatus.SHIPPED and is_fully_invoiced(order_lines):
             transition(locked, OrderStatus.INVOICED, actor=actor, data={"invoice": invoice.number})
+            # The last invoice: what it did not use of the prepayment, no invoice will (a prepayment recorded after
+            # earlier invoices were paid otherwise).
+            credit_unused_prepayment(locked, actor=actor, customer=customer)
         if prepaid > 0:
             settle(invoice, prepaid, source=Settlement.Source.PREPAYMENT, on=today, actor=actor)
             change_balances(customer, receivable=-prepaid)
@@ -303,17 +326,30 @@ class Allocation:
     amount: Decimal
 
 
-def clean_received_on(raw) -> datetime.date:
+def clean_past_date(raw, field: str, future_message: str) -> datetime.date:
     if isinstance(raw, datetime.date):
-        received_on = raw
+        day = raw
     else:
         try:
-            received_on = datetime.date.fromisoformat(str(raw))
+            day = datetime.date.fromisoformat(str(raw))
         except ValueError:
-            raise ValidationError({"received_on": [_("Enter a date (YYYY-MM-DD).")]}) from None
-    if received_on > company_today():
-        raise ValidationError({"received_on": [_("A payment cannot be received in the future.")]})
-    return received_on
+            raise ValidationError({field: [_("Enter a date (YYYY-MM-DD).")]}) from None
+    if day > company_today():
+        raise ValidationError({field: [future_message]})
+    return day
+
+
+def clean_received_on(raw) -> datetime.date:
+    return clean_past_date(raw, "received_on", _("A payment cannot be received in the future."))
+
+
+def clean_method_and_reference(method: str, reference: str) -> str:
+    if method not in Payment.Method.values:
+        raise ValidationError({"method": [_("Choose a payment method.")]})
+    reference = (reference or "").strip()
+    if len(reference) > 100:
+        raise ValidationError({"reference": [_("At most %(count)s characters.") % {"count": 100}]})
+    return reference
 
 
 def chosen_allocations(customer: Customer, requested: list[dict[str, Any]], amount: Decimal) -> list[Allocation]:
@@ -378,11 +414,7 @@ def record_payment(
         raise ValidationError({"customer_id": [_("Choose a customer.")]})
     amount = clean_amount(amount, "amount")
     received_on = clean_received_on(received_on)
-    if method not in Payment.Method.values:
-        raise ValidationError({"method": [_("Choose a payment method.")]})
-    reference = (reference or "").strip()
-    if len(reference) > 100:
-        raise ValidationError({"reference": [_("At most %(count)s characters.") % {"count": 100}]})
+    reference = clean_method_and_reference(method, reference)
     with transaction.atomic():
         customer = lock_customer(customer.pk)
         if allocations is None:
@@ -420,6 +452,74 @@ def record_payment(
         applied = amount - payment.unapplied_amount
         change_balances(customer, receivable=-applied, credit=payment.unapplied_amount)
     return payment
+
+
+# --- refunds -----------------------------------------------------------------------------------------------------
+
+
+def refund_credit(
+    *,
+    actor: User,
+    customer: Customer,
+    amount,
+    paid_on,
+    method: str = Payment.Method.BANK_TRANSFER,
+    reference: str = "",
+) -> Refund:
+    """Pay customer credit back to `customer` (overpayments, credit notes not set against an invoice, prepayments
+    of orders that could not use them): at most its credit balance, drawn on its sources in the order
+    `credit_sources` gives, each draw a `RefundLine`. Invoices are untouched. Records `refund.recorded` with the
+    sources and `customer.credit_refunded` with the balance before and after."""
+    check_may_bill(actor)
+    if not isinstance(customer, Customer):
+        raise ValidationError({"customer_id": [_("Choose a customer.")]})
+    amount = clean_amount(amount, "amount")
+    paid_on = clean_past_date(paid_on, "paid_on", _("A refund cannot be paid in the future."))
+    reference = clean_method_and_reference(method, reference)
+    with transaction.atomic():
+        customer = lock_customer(customer.pk)
+        sources = credit_sources(customer)
+        available = min(customer.credit_balance, sum((credit_left(source) for source in sources), ZERO))
+        if amount > available:
+            raise ValidationError(
+                {"amount": [_("At most %(credit)s CNY of customer credit can be refunded.") % {"credit": available}]}
+            )
+        refund = Refund.objects.create(
+            number=next_document_number("REF", paid_on.year),
+            customer=customer,
+            amount=amount,
+            paid_on=paid_on,
+            method=method,
+            reference=reference,
+            recorded_by=actor,
+        )
+        lines, left = [], amount
+        for source in sources:
+            value = min(left, credit_left(source))
+            if value <= 0:
+                break
+            lines.append(RefundLine(refund=refund, amount=value, **draw_credit(source, value)))
+            left -= value
+        RefundLine.objects.bulk_create(lines)
+        credit_before = customer.credit_balance
+        change_balances(customer, credit=-amount)
+        drawn = to_json([{"from": line.origin.number, "source": line.source, "amount": line.amount} for line in lines])
+        record_event(
+            "refund.recorded",
+            refund,
+            actor=actor,
+            after=to_json({"customer": customer.pk, "amount": amount, "paid_on": paid_on, "method": method}),
+            data={"sources": drawn},
+        )
+        record_event(
+            "customer.credit_refunded",
+            customer,
+            actor=actor,
+            before=to_json({"credit_balance": credit_before}),
+            after=to_json({"credit_balance": customer.credit_balance}),
+            data={"refund": refund.number, "amount": amount},
+        )
+    return refund
 
 
 # --- red-letter corrections ------------------------------------------------------------------------------------

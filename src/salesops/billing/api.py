@@ -23,15 +23,17 @@ from salesops.billing.filters import (
     filter_invoices,
     filter_month_ends,
     filter_payments,
+    filter_refunds,
 )
 from salesops.billing.invoice_pdf import invoice_pdf_response
-from salesops.billing.models import CorrectionRequest, Invoice, MonthEndReceivable, Payment
+from salesops.billing.models import CorrectionRequest, Invoice, MonthEndReceivable, Payment, Refund
 from salesops.billing.queries import (
     aging,
     visible_corrections,
     visible_credit_notes,
     visible_invoices,
     visible_payments,
+    visible_refunds,
 )
 from salesops.billing.schemas import (
     AgingFilters,
@@ -49,6 +51,9 @@ from salesops.billing.schemas import (
     PaymentFilters,
     PaymentIn,
     PaymentOut,
+    RefundFilters,
+    RefundIn,
+    RefundOut,
 )
 from salesops.catalog.pricing import company_today
 from salesops.core.api.actions import action_endpoint
@@ -69,7 +74,9 @@ READ, WRITE = "billing:read", "billing:write"
 def invoice_out(invoice: Invoice) -> InvoiceOut:
     fresh = (
         Invoice.objects.select_related("order", "customer", "owner", "region", "issued_by")
-        .prefetch_related("lines__product", "settlements__payment", "settlements__credit_note")
+        .prefetch_related(
+            "lines__product", "settlements__payment", "settlements__credit_note", "settlements__prepaid_order"
+        )
         .get(pk=invoice.pk)
     )
     return InvoiceOut.from_orm(fresh)
@@ -82,6 +89,15 @@ def payment_out(payment: Payment) -> PaymentOut:
         .get(pk=payment.pk)
     )
     return PaymentOut.from_orm(fresh)
+
+
+def refund_out(refund: Refund) -> RefundOut:
+    fresh = (
+        Refund.objects.select_related("customer", "recorded_by")
+        .prefetch_related("lines__payment", "lines__credit_note", "lines__prepaid_order")
+        .get(pk=refund.pk)
+    )
+    return RefundOut.from_orm(fresh)
 
 
 def correction_out(request: CorrectionRequest) -> CorrectionOut:
@@ -105,7 +121,7 @@ def list_invoices(request: HttpRequest, filters: Query[InvoiceFilters]):
     """Invoices of the customers the caller may see (a rep also sees the invoices of orders they own)."""
     require_scope(request, READ)
     invoices = visible_invoices(request.user).prefetch_related(
-        "lines__product", "settlements__payment", "settlements__credit_note"
+        "lines__product", "settlements__payment", "settlements__credit_note", "settlements__prepaid_order"
     )
     return paginate(filter_invoices(invoices, filters), filters)
 
@@ -299,6 +315,47 @@ def create_payment(request: HttpRequest, payload: PaymentIn):
 def read_payment(request: HttpRequest, payment_id: int):
     require_scope(request, READ)
     return payment_out(get_for_user(visible_payments(request.user), request.user, pk=payment_id))
+
+
+# --- refunds -----------------------------------------------------------------------------------------------------
+
+
+@router.get("/refunds", response={200: Page[RefundOut], **READ_ERRORS}, summary="List refunds")
+def list_refunds(request: HttpRequest, filters: Query[RefundFilters]):
+    require_scope(request, READ)
+    refunds = visible_refunds(request.user).prefetch_related(
+        "lines__payment", "lines__credit_note", "lines__prepaid_order"
+    )
+    return paginate(filter_refunds(refunds, filters), filters)
+
+
+@router.post(
+    "/refunds", response={201: RefundOut, **WRITE_ERRORS}, openapi_extra=OPENAPI_EXTRA, summary="Refund customer credit"
+)
+@idempotent
+def create_refund(request: HttpRequest, payload: RefundIn):
+    """Finance pays customer credit back: overpayments, credit notes not set against an invoice, and prepayments
+    of orders that could not use them (cancelled, rejected, or billed for less). At most the customer's credit;
+    drawn on its sources oldest first. Invoices are untouched."""
+    require_scope(request, WRITE)
+    customer = visible_customers(request.user).filter(pk=payload.customer_id).first()
+    if customer is None:
+        raise ValidationError({"customer_id": ["Choose a customer you may see."]})
+    refund = actions.refund_credit(
+        actor=request.user,
+        customer=customer,
+        amount=payload.amount,
+        paid_on=payload.paid_on,
+        method=payload.method,
+        reference=payload.reference,
+    )
+    return Status(201, refund_out(refund))
+
+
+@router.get("/refunds/{refund_id}", response={200: RefundOut, **READ_ERRORS}, summary="Read a refund")
+def read_refund(request: HttpRequest, refund_id: int):
+    require_scope(request, READ)
+    return refund_out(get_for_user(visible_refunds(request.user), request.user, pk=refund_id))
 
 
 # --- receivables -------------------------------------------------------------------------------------------------

@@ -91,3 +91,12 @@ def filter_month_ends(queryset: QuerySet, filters) -> QuerySet:
     if filters.month_to:
         queryset = queryset.filter(month__lte=filters.month_to.replace(day=1))
     return queryset.order_by("customer__name", "customer_id", "month")
+
+
+def filter_refunds(queryset: QuerySet, filters) -> QuerySet:
+    queryset = equal_filters(
+        queryset,
+        filters,
+        {"customer_id": "customer_id", "paid_from": "paid_on__gte", "paid_to": "paid_on__lte"},
+    )
+    return queryset.order_by("-paid_on", "-pk")

@@ -6,7 +6,10 @@ note numbers come from gapless per-year series (`core.numbering`).
 
 Money moves between three places, all kept in the same transaction by the actions: an invoice's `balance`
 (total - credited - settled), the customer's `receivable_balance` (the sum of open balances) and the customer's
-`credit_balance` (payments and credit notes not yet set against an invoice).
+`credit_balance` (payments, credit notes and credited prepayments not yet set against an invoice or refunded).
+Customer credit comes from three sources: a payment's `unapplied_amount`, a credit note's `unapplied_amount` and
+an order's `prepayment_credit_left` (the prepayment no invoice of its order could use, decision 0016); it settles
+later invoices (`Settlement`) or goes back to the customer (`Refund`).
 """
 
 import datetime
@@ -304,20 +307,53 @@ class Payment(TimeStampedModel):
         return self.number
 
 
-class Settlement(models.Model):
-    """An amount set against an invoice, from a payment, an order's prepayment or a credit note's leftover
-    credit. The invoice's `settled_amount` is the sum of its settlements."""
+class CreditSource(models.TextChoices):
+    """Where money set against an invoice or refunded comes from. `prepayment` is the invoice's own order's
+    prepayment; `credited_prepayment` the customer credit another order's unused prepayment became."""
 
-    class Source(models.TextChoices):
-        PAYMENT = "payment", _("payment")
-        PREPAYMENT = "prepayment", _("prepayment")
-        CREDIT_NOTE = "credit_note", _("credit note")
+    PAYMENT = "payment", _("payment")
+    PREPAYMENT = "prepayment", _("prepayment")
+    CREDIT_NOTE = "credit_note", _("credit note")
+    CREDITED_PREPAYMENT = "credited_prepayment", _("credited prepayment")
+
+
+def source_matches(name: str) -> models.CheckConstraint:
+    """Exactly the reference its source needs: a payment, a credit note, the order of a credited prepayment, or
+    none (the invoice's own order's prepayment)."""
+    none = {"payment__isnull": True, "credit_note__isnull": True, "prepaid_order__isnull": True}
+
+    def only(source: str, field: str | None) -> Q:
+        return Q(source=source, **{**none, **({f"{field}__isnull": False} if field else {})})
+
+    return models.CheckConstraint(
+        condition=only("payment", "payment")
+        | only("credit_note", "credit_note")
+        | only("credited_prepayment", "prepaid_order")
+        | only("prepayment", None),
+        name=name,
+    )
+
+
+class Settlement(models.Model):
+    """An amount set against an invoice, from a payment, the order's prepayment, a credit note's leftover credit
+    or another order's credited prepayment. The invoice's `settled_amount` is the sum of its settlements."""
+
+    Source = CreditSource
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="settlements")
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
     payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="settlements")
     credit_note = models.ForeignKey(
         CreditNote, null=True, blank=True, on_delete=models.PROTECT, related_name="settlements"
+    )
+    prepaid_order = models.ForeignKey(
+        SalesOrder,
+        verbose_name=_("prepaid order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_settlements",
+        help_text=_("For a credited prepayment: the order it was paid for."),
     )
     amount = models.DecimalField(_("amount"), **MONEY)
     settled_on = models.DateField(_("settled on"))
@@ -328,16 +364,82 @@ class Settlement(models.Model):
         ordering = ["settled_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="settlement_amount_positive"),
-            models.CheckConstraint(
-                condition=(Q(source="payment") & Q(payment__isnull=False) & Q(credit_note__isnull=True))
-                | (Q(source="credit_note") & Q(credit_note__isnull=False) & Q(payment__isnull=True))
-                | (Q(source="prepayment") & Q(payment__isnull=True) & Q(credit_note__isnull=True)),
-                name="settlement_source_matches",
-            ),
+            source_matches("settlement_source_matches"),
         ]
 
     def __str__(self):
         return f"{self.invoice_id}: {self.amount}"
+
+    @property
+    def origin(self) -> "Payment | CreditNote | SalesOrder | None":
+        return self.payment or self.credit_note or self.prepaid_order
+
+
+class Refund(TimeStampedModel):
+    """Customer credit paid back to the customer (a bank transfer out): it draws on the customer's unused
+    payments, credited prepayments and credit notes, oldest first (`RefundLine`). Numbered RF-YYYY-NNNNNN without
+    gaps; never edited or deleted."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey(Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    paid_on = models.DateField(_("paid on"))
+    method = models.CharField(
+        _("method"), max_length=20, choices=Payment.Method.choices, default=Payment.Method.BANK_TRANSFER
+    )
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["-paid_on", "-pk"]
+        indexes = [models.Index(fields=["customer", "paid_on"], name="refund_customer_idx")]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+
+    def __str__(self):
+        return self.number
+
+
+class RefundLine(models.Model):
+    """The part of a refund drawn on one source of customer credit; a refund's lines add up to its amount."""
+
+    Source = CreditSource
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="lines")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="refund_lines")
+    credit_note = models.ForeignKey(
+        CreditNote, null=True, blank=True, on_delete=models.PROTECT, related_name="refund_lines"
+    )
+    prepaid_order = models.ForeignKey(
+        SalesOrder,
+        verbose_name=_("prepaid order"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refund_lines",
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+
+    class Meta:
+        verbose_name = _("refund line")
+        verbose_name_plural = _("refund lines")
+        ordering = ["refund", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_line_amount_positive"),
+            models.CheckConstraint(condition=~Q(source="prepayment"), name="refund_line_not_own_prepayment"),
+            source_matches("refund_line_source_matches"),
+        ]
+
+    def __str__(self):
+        return f"{self.refund_id}: {self.amount}"
+
+    @property
+    def origin(self) -> "Payment | CreditNote | SalesOrder":
+        return self.payment or self.credit_note or self.prepaid_order
 
 
 class MonthEndReceivable(models.Model):

@@ -19,11 +19,13 @@ from salesops.billing.models import (
     Invoice,
     MonthEndReceivable,
     Payment,
+    Refund,
     Settlement,
 )
 from salesops.core.scoping import for_user, scope_for
 from salesops.customers.models import Customer
 from salesops.customers.queries import customers_for_user
+from salesops.orders.models import SalesOrder
 
 NO_BILLING_ACCESS = {Role.WAREHOUSE, Role.SUPPLIER, Role.STORE_SUPERVISOR}
 ZERO = Decimal("0.00")
@@ -73,6 +75,11 @@ def credit_notes_for_user(queryset: QuerySet, user: User) -> QuerySet:
     return by_customer(queryset, user)
 
 
+@scope_for(Refund)
+def refunds_for_user(queryset: QuerySet, user: User) -> QuerySet:
+    return by_customer(queryset, user)
+
+
 @scope_for(MonthEndReceivable)
 def month_ends_for_user(queryset: QuerySet, user: User) -> QuerySet:
     return by_customer(queryset, user)
@@ -92,6 +99,39 @@ def visible_corrections(user: User) -> QuerySet:
 
 def visible_credit_notes(user: User) -> QuerySet:
     return for_user(CreditNote.objects.select_related("invoice", "customer", "request"), user)
+
+
+def visible_refunds(user: User) -> QuerySet:
+    return for_user(Refund.objects.select_related("customer", "recorded_by"), user)
+
+
+@dataclass
+class CreditHoldings:
+    """Where a customer's credit is held: unused payments, credited prepayments (orders) and credit notes."""
+
+    payments: list
+    orders: list
+    credit_notes: list
+
+    @property
+    def total(self) -> Decimal:
+        return (
+            sum((p.unapplied_amount for p in self.payments), ZERO)
+            + sum((o.prepayment_credit_left for o in self.orders), ZERO)
+            + sum((n.unapplied_amount for n in self.credit_notes), ZERO)
+        )
+
+
+def credit_holdings(customer: Customer) -> CreditHoldings:
+    """The sources of the customer's credit still unused (the caller checked the customer is visible: every
+    source belongs to it). Three queries; the orders' by a partial index of orders holding credit."""
+    return CreditHoldings(
+        payments=list(Payment.objects.filter(customer=customer, unapplied_amount__gt=0).order_by("received_on", "pk")),
+        orders=list(SalesOrder.objects.filter(customer=customer, prepayment_credit_left__gt=0).order_by("pk")),
+        credit_notes=list(
+            CreditNote.objects.filter(customer=customer, unapplied_amount__gt=0).order_by("issue_date", "pk")
+        ),
+    )
 
 
 # --- aging ------------------------------------------------------------------------------------------------------

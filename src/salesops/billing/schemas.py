@@ -41,14 +41,19 @@ class InvoiceRef(Schema):
 
 
 class SettlementOut(Schema):
-    source: str = Field(description="payment, prepayment or credit_note.")
+    source: str = Field(
+        description="payment, prepayment (the invoice's own order's), credit_note or credited_prepayment (customer "
+        "credit from another order's prepayment that order could not use)."
+    )
     amount: Decimal
     settled_on: datetime.date
-    reference: str | None = Field(None, description="The payment's or credit note's number.")
+    reference: str | None = Field(
+        None, description="The payment's or credit note's number, or the order number of a credited prepayment."
+    )
 
     @staticmethod
     def resolve_reference(settlement) -> str | None:
-        origin = settlement.payment or settlement.credit_note
+        origin = settlement.origin
         return origin.number if origin else None
 
 
@@ -145,6 +150,47 @@ class PaymentFilters(ListParams):
     owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="The customer's owner.")
     received_from: datetime.date | None = None
     received_to: datetime.date | None = None
+
+
+class RefundIn(Schema):
+    customer_id: int = Field(ge=1, le=MAX_ID)
+    amount: Decimal = Field(**AMOUNT, description="CNY paid back; at most the customer's credit.")
+    paid_on: datetime.date = Field(description="The day the money left (not in the future).")
+    method: str = Field(Payment.Method.BANK_TRANSFER, pattern=choices_pattern(Payment.Method.values))
+    reference: Text = Field("", max_length=100, description="Bank reference.")
+
+
+class RefundLineOut(Schema):
+    source: str = Field(description="payment, credited_prepayment or credit_note.")
+    reference: str = Field(description="The payment's or credit note's number, or the prepaid order's number.")
+    amount: Decimal
+
+    @staticmethod
+    def resolve_reference(line) -> str:
+        return line.origin.number
+
+
+class RefundOut(Schema):
+    id: int
+    number: str
+    customer: Ref
+    amount: Decimal
+    paid_on: datetime.date
+    method: str
+    reference: str
+    recorded_by: UserRef
+    created_at: datetime.datetime
+    lines: list[RefundLineOut] = Field(description="The customer credit it drew on, oldest first.")
+
+    @staticmethod
+    def resolve_lines(refund) -> list:
+        return list(refund.lines.all())
+
+
+class RefundFilters(ListParams):
+    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    paid_from: datetime.date | None = None
+    paid_to: datetime.date | None = None
 
 
 class CorrectionLineIn(Schema):

@@ -17,5 +17,6 @@ urlpatterns = [
     path("payments/", views.payment_list, name="payment_list"),
     path("payments/new/", views.payment_create, name="payment_create"),
     path("payments/<int:payment_id>/", views.payment_detail, name="payment_detail"),
+    path("customers/<int:customer_id>/credit/", views.customer_credit, name="customer_credit"),
     path("aging/", views.aging_page, name="aging"),
 ]

@@ -1,4 +1,5 @@
-"""Finance pages: invoices (issue, detail with corrections), payments, the correction queue and aging."""
+"""Finance pages: invoices (issue, detail with corrections), payments, a customer's credit and its refunds, the
+correction queue and aging."""
 
 from decimal import Decimal
 
@@ -15,17 +16,19 @@ from django.views.decorators.http import require_POST
 from salesops.billing import actions
 from salesops.billing.exports import aging_export, invoices_export, payments_export
 from salesops.billing.filters import filter_aging_invoices, filter_invoices, filter_payments
-from salesops.billing.forms import CorrectionForm, PaymentForm
+from salesops.billing.forms import CorrectionForm, PaymentForm, RefundForm
 from salesops.billing.invoice_pdf import invoice_pdf_response
 from salesops.billing.models import CorrectionRequest, Invoice
 from salesops.billing.queries import (
     aging,
+    credit_holdings,
     may_bill,
     vat_by_rate,
     visible_corrections,
     visible_credit_notes,
     visible_invoices,
     visible_payments,
+    visible_refunds,
 )
 from salesops.billing.schemas import AgingFilters, InvoiceFilters, PaymentFilters
 from salesops.catalog.pricing import company_today
@@ -34,6 +37,7 @@ from salesops.core.pages import filters_from_request, list_query_string
 from salesops.core.querying import InvalidParameter
 from salesops.core.scoping import get_for_user
 from salesops.core.timeline import timeline_entries
+from salesops.customers.queries import visible_customers
 from salesops.orders.queries import visible_orders
 
 PAGE_SIZE = 25
@@ -111,7 +115,7 @@ def invoice_detail(request, invoice_id: int):
         "invoice": invoice,
         "lines": lines,
         "vat": vat_by_rate(invoice),
-        "settlements": invoice.settlements.select_related("payment", "credit_note"),
+        "settlements": invoice.settlements.select_related("payment", "credit_note", "prepaid_order"),
         "corrections": visible_corrections(request.user).filter(invoice=invoice).select_related("credit_note"),
         "credit_notes": visible_credit_notes(request.user).filter(invoice=invoice),
         "can_bill": may_bill(request.user),
@@ -230,6 +234,47 @@ def payment_create(request):
     return render(
         request, "form_page.html", {"form": form, "title": title, "cancel_url": reverse("billing:payment_list")}
     )
+
+
+@login_required
+def customer_credit(request, customer_id: int):
+    """A customer's credit: where it is held (unused payments, prepayments of orders that could not use them,
+    credit notes), its refunds, and for finance the form that refunds it."""
+    customer = get_for_user(visible_customers(request.user), request.user, pk=customer_id)
+    can_bill = may_bill(request.user)
+    form = RefundForm(request.POST or None) if can_bill else None
+    if request.method == "POST":
+        require_billing(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                refund = actions.refund_credit(
+                    actor=request.user,
+                    customer=customer,
+                    amount=data["amount"],
+                    paid_on=data["paid_on"],
+                    method=data["method"],
+                    reference=data["reference"],
+                )
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    _("Refund %(number)s recorded: %(amount)s CNY.")
+                    % {"number": refund.number, "amount": refund.amount},
+                )
+                return redirect("billing:customer_credit", customer_id=customer.pk)
+    context = {
+        "customer": customer,
+        "holdings": credit_holdings(customer),
+        "refunds": visible_refunds(request.user)
+        .filter(customer=customer)
+        .prefetch_related("lines__payment", "lines__credit_note", "lines__prepaid_order"),
+        "form": form,
+    }
+    return render(request, "billing/customer_credit.html", context)
 
 
 @login_required

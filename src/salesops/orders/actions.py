@@ -32,6 +32,7 @@ from salesops.customers.models import Customer
 from salesops.inventory.actions import InsufficientStock, StockLine, clean_quantity, release_stock, reserve_stock
 from salesops.inventory.models import Warehouse
 from salesops.orders.models import TRANSITIONS, OrderCounter, OrderLine, OrderStatus, SalesOrder, transition
+from salesops.orders.prepayment_actions import credit_unused_prepayment, uninvoiced
 from salesops.orders.queries import (
     credit_exposure,
     may_hold,
@@ -520,7 +521,9 @@ def route_for_approval(order: SalesOrder, *, submitter: User, actor, lines: list
 def apply_routing(order: SalesOrder, started, *, actor) -> SalesOrder:
     """A submitted order the policy rejected (→ rejected with the rule's message) or routed (→ waiting)."""
     if started.outcome == "reject":
-        return transition(order, OrderStatus.REJECTED, actor=actor, reason=started.message)
+        transition(order, OrderStatus.REJECTED, actor=actor, reason=started.message)
+        credit_unused_prepayment(order, actor=actor)
+        return order
     order.approval_reasons = list(started.reasons)
     order.approved_by, order.decided_at, order.decision_comment = None, None, ""
     # With the submission's own changes, when they wait for this save (`transition(..., save=False)`).
@@ -604,10 +607,13 @@ def confirm_approved(order: SalesOrder, request, actor) -> SalesOrder:
 
 
 def reject_rejected(order: SalesOrder, request, actor, comment: str) -> SalesOrder:
-    """Called by the approvals engine when an approver rejects: the order is rejected, for good."""
+    """Called by the approvals engine when an approver rejects: the order is rejected, for good, and its unused
+    prepayment becomes customer credit."""
     record_decision(order, actor, comment)
     give_back_stock(order, actor=actor)
-    return transition(order, OrderStatus.REJECTED, actor=actor, reason=comment)
+    transition(order, OrderStatus.REJECTED, actor=actor, reason=comment)
+    credit_unused_prepayment(order, actor=actor)
+    return order
 
 
 def return_to_draft(order: SalesOrder, request, actor, comment: str) -> SalesOrder:
@@ -625,10 +631,13 @@ def give_back_stock(order: SalesOrder, *, actor) -> None:
 
 
 def cancel_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesOrder:
-    """Cancel a draft, submitted, held or confirmed order; reserved stock is released in the same transaction.
+    """Cancel a draft, submitted, held or confirmed order; reserved stock is released and the unused prepayment
+    becomes customer credit (`credit_unused_prepayment`) in the same transaction.
 
     A partially shipped order cannot be undone: cancelling it cancels its unshipped remainder (released to
-    stock, recorded as each line's `cancelled_quantity`) and the order becomes shipped for what went out."""
+    stock, recorded as each line's `cancelled_quantity`) and the order becomes shipped for what went out. If
+    everything shipped is invoiced already, no invoice can use its prepayment any more: the unused part becomes
+    customer credit; otherwise the last invoice uses it and credits what is left."""
     check_may_sell(actor)
     comment = clean_comment(comment, required=False)
     with transaction.atomic():
@@ -638,7 +647,9 @@ def cancel_order(order: SalesOrder, *, actor: User, comment: str = "") -> SalesO
         if OrderStatus.CANCELLED not in transition_targets(locked):
             raise ValidationError({"status": [_("This order can no longer be cancelled.")]})
         give_back_stock(locked, actor=actor)
-        return transition(locked, OrderStatus.CANCELLED, actor=actor, reason=comment)
+        transition(locked, OrderStatus.CANCELLED, actor=actor, reason=comment)
+        credit_unused_prepayment(locked, actor=actor)
+        return locked
 
 
 def cancel_remainder(order: SalesOrder, *, actor: User, comment: str) -> SalesOrder:
@@ -651,7 +662,15 @@ def cancel_remainder(order: SalesOrder, *, actor: User, comment: str) -> SalesOr
     also = {"cancelled_amount": cancelled_amount(order, lines)}
     data = {"cancelled": line_quantities(remainder), "cancelled_amount": str(also["cancelled_amount"])}
     reason = comment or _("Remainder cancelled.")
-    return transition(order, OrderStatus.SHIPPED, actor=actor, reason=reason, data=data, also=also)
+    transition(order, OrderStatus.SHIPPED, actor=actor, reason=reason, data=data, also=also)
+    if not has_uninvoiced(lines):
+        credit_unused_prepayment(order, actor=actor)
+    return order
+
+
+def has_uninvoiced(lines: list[OrderLine]) -> bool:
+    """Whether the lines have something shipped, or still to ship, that no invoice covers yet."""
+    return any(uninvoiced(line) for line in lines)
 
 
 def cancelled_amount(order: SalesOrder, lines: list[OrderLine]) -> Decimal:
@@ -739,7 +758,9 @@ def release_for_credit(order: SalesOrder, *, actor, comment: str) -> dict:
 
 def record_prepayment(order: SalesOrder, *, actor: User, amount) -> SalesOrder:
     """Finance records money received before delivery; it counts toward the order's payment (and reduces its
-    credit exposure). The prepaid total never exceeds the order total. Records `order.prepayment_recorded`."""
+    credit exposure). The prepaid total never exceeds the order total, and an order with nothing left to invoice
+    (closed, or everything it will bill invoiced) takes none: that money is a payment of the customer. Records
+    `order.prepayment_recorded`."""
     if not may_record_prepayment(actor):
         raise PermissionDenied(_("Only finance records prepayments."))
     try:
@@ -754,6 +775,10 @@ def record_prepayment(order: SalesOrder, *, actor: User, amount) -> SalesOrder:
         locked = lock(order)
         if locked.status in (OrderStatus.CANCELLED, OrderStatus.REJECTED):
             raise ValidationError({"status": [_("The order is closed.")]})
+        if locked.status in (OrderStatus.INVOICED, OrderStatus.PAID) or not has_uninvoiced(list(locked.lines.all())):
+            raise ValidationError(
+                {"status": [_("Nothing is left to invoice on this order: record the money as a payment.")]}
+            )
         before = locked.prepayment_amount
         if before + amount > locked.total:
             raise ValidationError({"amount": [_("Prepayments may not exceed the order total.")]})

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from salesops.accounts.models import OrgUnit
 from salesops.catalog.models import Product
 from salesops.core import clock
-from salesops.core.models import QUANTITY_SLACK, TimeStampedModel
+from salesops.core.models import MONEY_SLACK, QUANTITY_SLACK, TimeStampedModel
 from salesops.core.transitions import apply_transition
 from salesops.customers.models import CreditReleaseRequest, Customer
 from salesops.inventory.models import QUANTITY, Warehouse
@@ -190,6 +190,21 @@ class SalesOrder(PricedDocument):
         help_text=_("The part of the prepayment already set against this order's invoices."),
         **MONEY,
     )
+    prepayment_credited = models.DecimalField(
+        _("prepayment moved to customer credit"),
+        default=Decimal(0),
+        help_text=_(
+            "The part of the prepayment no invoice of this order can use any more (the order was cancelled or "
+            "rejected, or everything it will bill is invoiced): it became the customer's credit."
+        ),
+        **MONEY,
+    )
+    prepayment_credit_left = models.DecimalField(
+        _("credited prepayment left"),
+        default=Decimal(0),
+        help_text=_("The part of the credited prepayment not yet set against an invoice or refunded."),
+        **MONEY,
+    )
     invoiced_amount = models.DecimalField(_("invoiced"), default=Decimal(0), **MONEY)
     cancelled_amount = models.DecimalField(
         _("cancelled"),
@@ -236,6 +251,10 @@ class SalesOrder(PricedDocument):
         indexes = [
             models.Index(fields=["customer", "status"], name="order_customer_status_idx"),
             models.Index(fields=["created_at"], name="order_created_idx"),
+            # Orders holding customer credit (a credited prepayment not yet used), read whenever credit is used.
+            models.Index(
+                fields=["customer"], condition=Q(prepayment_credit_left__gt=0), name="order_prepayment_credit_idx"
+            ),
         ]
         constraints = [
             discount_range("order_discount_range"),
@@ -246,6 +265,17 @@ class SalesOrder(PricedDocument):
             models.CheckConstraint(
                 condition=Q(prepayment_applied__gte=0) & Q(prepayment_applied__lte=models.F("prepayment_amount")),
                 name="order_prepayment_applied_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(prepayment_credited__gte=0)
+                & Q(prepayment_credit_left__gte=0)
+                & Q(prepayment_credit_left__lte=models.F("prepayment_credited"))
+                & Q(
+                    prepayment_credited__lte=models.F("prepayment_amount")
+                    - models.F("prepayment_applied")
+                    + MONEY_SLACK
+                ),
+                name="order_prepayment_credited_range",
             ),
             models.CheckConstraint(
                 condition=Q(invoiced_amount__gte=0) & Q(invoiced_amount__lte=models.F("total")),
@@ -262,12 +292,17 @@ class SalesOrder(PricedDocument):
         return self.status == OrderStatus.SUBMITTED and bool(self.approval_reasons) and self.decided_at is None
 
     @property
+    def unused_prepayment(self) -> Decimal:
+        """The prepayment neither set against this order's invoices nor moved to the customer's credit: what the
+        order's next invoices will use."""
+        return self.prepayment_amount - self.prepayment_applied - self.prepayment_credited
+
+    @property
     def open_amount(self) -> Decimal:
         """What of this order is neither invoiced, nor cancelled, nor covered by its unused prepayment: its share of
         credit exposure while it is open (invoiced amounts are counted as receivables instead, and a cancelled
         remainder is owed by nobody). `queries.open_orders_amount` sums the same in SQL."""
-        unused_prepayment = self.prepayment_amount - self.prepayment_applied
-        return max(self.total - self.invoiced_amount - self.cancelled_amount - unused_prepayment, Decimal("0.00"))
+        return max(self.total - self.invoiced_amount - self.cancelled_amount - self.unused_prepayment, Decimal("0.00"))
 
 
 class OrderLine(PricedLine):

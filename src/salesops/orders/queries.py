@@ -136,7 +136,7 @@ def open_orders_amount(customer: Customer, *, excluding: SalesOrder | None = Non
     open_ = ", ".join(["%s"] * len(OPEN_STATUSES))
     # Per order, as `SalesOrder.open_amount`: never below zero (a prepayment larger than what was kept of a
     # partly cancelled order is not credit for the customer's other orders).
-    amount = "total - invoiced_amount - cancelled_amount - prepayment_amount + prepayment_applied"
+    amount = "total - invoiced_amount - cancelled_amount - prepayment_amount + prepayment_applied + prepayment_credited"
     sql = (
         f"SELECT COALESCE(SUM(CASE WHEN {amount} > 0 THEN {amount} ELSE 0 END), 0) "
         f"FROM {connection.ops.quote_name(SalesOrder._meta.db_table)} "

@@ -58,6 +58,14 @@ class OrderOut(Schema):
     tax_amount: Decimal
     total: Decimal = Field(description="CNY: subtotal - discount + tax, rounded half up to 0.01.")
     prepayment_amount: Decimal
+    prepayment_applied: Decimal = Field(description="CNY of the prepayment set against this order's invoices.")
+    prepayment_credited: Decimal = Field(
+        description="CNY of the prepayment no invoice of this order could use (cancelled, rejected, or billed for "
+        "less), moved to the customer's credit."
+    )
+    prepayment_credit_left: Decimal = Field(
+        description="CNY of the credited prepayment not yet set against an invoice or refunded."
+    )
     invoiced_amount: Decimal = Field(description="CNY invoiced so far (tax included).")
     cancelled_amount: Decimal = Field(
         description="CNY (tax included) the cancelled remainder of a partially shipped order was worth: never "

@@ -37,7 +37,7 @@ def test_demo_company_loads_once_and_adds_up(db):
 def test_the_demo_history_replays_a_consistent_past_with_late_payers(db):
     from datetime import timedelta
 
-    from salesops.billing.models import CreditNote, Invoice, MonthEndReceivable, Payment, Settlement
+    from salesops.billing.models import CreditNote, Invoice, MonthEndReceivable, Payment, Refund, Settlement
     from salesops.core import clock
     from salesops.core.models import Event
     from salesops.orders.models import SalesOrder
@@ -66,7 +66,8 @@ def test_the_demo_history_replays_a_consistent_past_with_late_payers(db):
     assert overdue.exists()  # late payers leave overdue invoices
     assert MonthEndReceivable.objects.filter(days_past_due__gt=0).exists()
 
-    # The books balance: receivables = invoices - credit notes - payments (prepayments included).
+    # The books balance: receivables - customer credit = invoices - credit notes - payments - prepayments (applied to
+    # their orders' invoices or credited to the customer, decision 0016) + refunds.
     # Summed in Python: SQLite's SUM over decimals is floating point.
     def total(queryset, field):
         return sum(queryset.values_list(field, flat=True), Decimal(0))
@@ -75,6 +76,8 @@ def test_the_demo_history_replays_a_consistent_past_with_late_payers(db):
     invoiced, credited = total(Invoice.objects.all(), "total"), total(CreditNote.objects.all(), "total")
     paid = total(Payment.objects.all(), "amount")
     prepaid = total(Settlement.objects.filter(source="prepayment"), "amount")
-    assert receivable == invoiced - credited - paid - prepaid
+    credited_prepayments = total(SalesOrder.objects.all(), "prepayment_credited")
+    refunded = total(Refund.objects.all(), "amount")
+    assert receivable == invoiced - credited - paid - prepaid - credited_prepayments + refunded
     ledger = StockMovement.objects.aggregate(total=Sum("on_hand_change"))["total"]
     assert ledger == StockLevel.objects.aggregate(total=Sum("on_hand"))["total"]
