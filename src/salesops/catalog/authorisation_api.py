@@ -88,8 +88,10 @@ def read_authorisation(request: HttpRequest, authorisation_id: int):
 @router.post(
     "/discount-authorisations/{authorisation_id}/revoke",
     response={200: AuthorisationOut, **WRITE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
     summary="Revoke a discount authorisation",
 )
+@idempotent
 def revoke_authorisation(request: HttpRequest, authorisation_id: int, payload: AuthorisationRevokeIn):
     """End an approved, unexpired authorisation now (its approvers and administrators; others 403). Orders and
     quotes routed before keep their routing."""

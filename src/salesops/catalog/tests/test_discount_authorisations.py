@@ -5,16 +5,20 @@ rejected, sent back or withdrawn, nothing counts. Bypass attempts, scope, bad in
 and simulation equals live routing (the authorisations' own policy and the order policy reading them)."""
 
 import datetime
+import importlib
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from salesops.approvals import actions as approvals
 from salesops.approvals import policy_actions
+from salesops.approvals.default_policies import OLD_DISCOUNT_CONDITIONS, ORDER_POLICY
 from salesops.approvals.models import ApprovalPolicy, ApprovalRequest
 from salesops.approvals.simulation import replay
-from salesops.approvals.tests.helpers import pending, rule, task_of
+from salesops.approvals.tests.helpers import MANAGER, pending, rule, step, task_of
 from salesops.billing.actions import issue_invoice
 from salesops.billing.approval_subjects import authorisation_context
 from salesops.billing.tests.fixtures import shipped_order
@@ -30,9 +34,9 @@ from salesops.core.models import Event
 from salesops.customers.models import CustomerGroup
 from salesops.inventory.actions import receive_stock
 from salesops.orders import quote_actions
-from salesops.orders.actions import submit_order
+from salesops.orders.actions import create_order, submit_order
 from salesops.orders.models import OrderStatus, QuoteStatus
-from salesops.orders.queries import ORDER_SUBJECT
+from salesops.orders.queries import ORDER_SUBJECT, QUOTE_SUBJECT
 from salesops.orders.tests.fixtures import build_shop, draft
 from salesops.orders.tests.quote_fixtures import quote_draft
 from salesops.testing.api import api_key_for, bearer, post_json
@@ -109,11 +113,15 @@ def valve(shop) -> Product:
     return product
 
 
-def use_authorisation_policy(admin, *rules):
-    approvals.active_version(approvals.subject_type(SUBJECT))  # installs version 1
-    policy = ApprovalPolicy.objects.get(subject_type=SUBJECT)
+def use_policy(subject, admin, *rules):
+    approvals.active_version(approvals.subject_type(subject))  # installs version 1
+    policy = ApprovalPolicy.objects.get(subject_type=subject)
     version = policy_actions.save_draft(policy, document={"rules": list(rules)}, actor=admin)
     return policy_actions.activate_version(version, actor=admin)
+
+
+def use_authorisation_policy(admin, *rules):
+    return use_policy(SUBJECT, admin, *rules)
 
 
 # --- the chain ------------------------------------------------------------------------------------------------
@@ -529,3 +537,59 @@ def test_order_simulation_reads_the_authorisations_valid_when_each_order_was_sub
         authorisation.number,
     )
     assert (contexts[after.pk]["beyond_limit"], contexts[after.pk]["authorisation"]) == (True, None)
+
+
+def test_installed_policies_with_the_old_discount_rule_move_to_beyond_limit(shop):
+    # An installation whose order policy still compares with the submitter's limit alone (version 1 before this
+    # change), and a quote policy an administrator wrote otherwise.
+    from django.apps import apps
+
+    upgrade = importlib.import_module("salesops.orders.migrations.0009_discount_rules_read_authorisations").upgrade
+    org = shop.org
+    old, new = next(iter(OLD_DISCOUNT_CONDITIONS.items()))
+    policy = ApprovalPolicy.objects.get(subject_type=ORDER_SUBJECT)
+    policy.active_version.document["rules"][0]["condition"] = old
+    policy.active_version.save(update_fields=["document"])
+    quote_policy = use_policy(QUOTE_SUBJECT, org.admin, rule("Own", "quote.total > 1000", step("Manager", MANAGER)))
+
+    upgrade(apps, None)
+
+    policy.refresh_from_db()
+    assert (policy.active_version.number, policy.active_version.document["rules"][0]["condition"]) == (2, new)
+    assert policy.versions.get(number=1).status == "retired"
+    assert policy.active_version.document["rules"][1] == ORDER_POLICY["rules"][1]
+    assert ApprovalPolicy.objects.get(subject_type=QUOTE_SUBJECT).active_version_id == quote_policy.pk
+    approved(shop, "25")
+    assert not order_routed(shop, "25")
+
+
+def authorisation_reads(queries) -> int:
+    table = DiscountAuthorisation._meta.db_table
+    return sum(1 for query in queries if f'"{table}"' in query["sql"] and query["sql"].lstrip().startswith("SELECT"))
+
+
+def test_authorisations_are_read_once_per_document_and_once_per_simulated_chunk_never_per_line(shop):
+    org = shop.org
+    approved(shop, "25")
+    rep = org.a.user("sales_rep")
+    lines = [{"product": shop.product, "quantity": "1", "discount_percent": "25"}] * 5
+    order = create_order(
+        actor=rep, customer=org.a.customer, warehouse=shop.warehouse, lines=lines, discount_percent="0"
+    )
+    with CaptureQueriesContext(connection) as captured:
+        submitted = submit_order(order, actor=rep)
+    assert submitted.status == OrderStatus.CONFIRMED
+    assert authorisation_reads(captured.captured_queries) == 1
+    with CaptureQueriesContext(connection) as captured:
+        assert submit_order(draft(shop, discount="5"), actor=rep).status == OrderStatus.CONFIRMED
+    assert authorisation_reads(captured.captured_queries) == 0  # within the rep's own limit: nothing to read
+
+    for _ in range(3):
+        submit_order(draft(shop, discount="20"), actor=rep)
+    now = clock.now()
+    period = {"start": now - datetime.timedelta(days=1), "end": now + datetime.timedelta(days=1)}
+    document = ApprovalPolicy.objects.get(subject_type=ORDER_SUBJECT).active_version.document
+    with CaptureQueriesContext(connection) as captured:
+        outcomes = [route.outcome for _past, route in replay(ORDER_SUBJECT, document, **period)]
+    assert outcomes == ["approve"] * 5
+    assert authorisation_reads(captured.captured_queries) == 1
