@@ -593,3 +593,19 @@ def test_authorisations_are_read_once_per_document_and_once_per_simulated_chunk_
         outcomes = [route.outcome for _past, route in replay(ORDER_SUBJECT, document, **period)]
     assert outcomes == ["approve"] * 5
     assert authorisation_reads(captured.captured_queries) == 1
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["sales_rep", "sales_manager", "regional_director", "finance", "risk_officer", "legal", "dealer", "supplier"],
+)
+def test_region_b_cannot_see_or_revoke_region_as_authorisation_and_it_is_unchanged(shop, client, role):
+    org = shop.org
+    authorisation = approved(shop, "25")
+    before = snapshot(DiscountAuthorisation.objects.get(pk=authorisation.pk))
+    headers = bearer(api_key_for(org.b.user(role)))
+    assert client.get(f"{URL}/{authorisation.pk}", **headers).status_code == 404
+    assert client.get(URL, **headers).json()["count"] == 0
+    assert post_json(client, f"{URL}/{authorisation.pk}/revoke", {"reason": "x"}, **headers).status_code == 404
+    assert snapshot(DiscountAuthorisation.objects.get(pk=authorisation.pk)) == before
+    assert not order_routed(shop, "25")
