@@ -4,6 +4,7 @@ from salesops.accounts.auth import ApiKeyAuth, SessionAuth
 from salesops.approvals.api import router as approvals_router
 from salesops.billing.api import router as billing_router
 from salesops.catalog.api import router as catalog_router
+from salesops.catalog.authorisation_api import router as authorisations_router
 from salesops.core.api.calendars import router as calendars_router
 from salesops.core.api.errors import install_error_handlers
 from salesops.core.api.imports import router as imports_router
@@ -30,6 +31,7 @@ install_error_handlers(api)
 api.add_router("/", customers_router)
 api.add_router("/", credit_releases_router)
 api.add_router("/", catalog_router)
+api.add_router("/", authorisations_router)
 api.add_router("/", inventory_router)
 api.add_router("/", orders_router)
 api.add_router("/", shipments_router)

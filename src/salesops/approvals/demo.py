@@ -14,8 +14,7 @@ DEMO_ORDER_POLICY = {
     "rules": [
         {
             "name": "特殊折扣",
-            "condition": "order.discount_percent > submitter.discount_limit"
-            " || order.lines.exists(l, l.discount_percent > submitter.discount_limit)",
+            "condition": "order.beyond_limit || order.lines.exists(l, l.beyond_limit)",
             "outcome": "route",
             "message": "折扣超出提交人的权限，需风控审核",
             "steps": [

@@ -87,3 +87,13 @@ def approval_stands(document) -> bool:
     if request is None or request.status != RequestStatus.APPROVED:
         return False
     return request.fingerprint == subject_type(request.subject_type).fingerprint(document)
+
+
+def has_approved(document, user) -> bool:
+    """Whether `user` approved a task of `document`'s approval (their own, or standing in for its approver)."""
+    return ApprovalTask.objects.filter(
+        Q(approver=user) | Q(decided_by=user),
+        request__subject_type=key_for(document),
+        request__subject_id=document.pk,
+        status=TaskStatus.APPROVED,
+    ).exists()

@@ -1,25 +1,39 @@
-"""Credit release requests as an approval subject (`credit_release`): the request lives in customers
+"""Credit release requests and special discount authorisations as approval subjects.
+
+Credit releases (`credit_release`): the request lives in customers
 (customers/credit_release_actions.py), but what its approvers weigh reads billing (open receivables, overdue
 invoices) and orders (the orders it names, released when it is approved). Billing sits above both, so the subject
 is registered here and its callbacks compose customers' and orders' actions.
 
 Conditions read `credit_release` (kinds, current and requested limit, the increase, open receivables, overdue
 amount, the named orders), `customer` (as for orders, incl. custom fields and credit status) and `submitter`.
+
+Discount authorisations (`discount_authorisation`): the authorisation lives in catalog
+(catalog/authorisation_actions.py), but its approvers weigh the customer's invoiced revenue (billing), so the
+subject is registered here. Conditions read `authorisation` (scope, product line, percent, period and its length,
+reason, the customer's or group's revenue of the last 12 months), `customer` (null for a customer group's
+authorisation) and `submitter` (the requester: role, own discount limit, office and region).
 """
 
+import datetime
 import hashlib
 import json
 from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from salesops.approvals.default_policies import CREDIT_RELEASE_POLICY
+from salesops.approvals.default_policies import CREDIT_RELEASE_POLICY, DISCOUNT_AUTHORISATION_POLICY
 from salesops.approvals.subjects import Past, SubjectType, Summary, register_subject
-from salesops.billing.queries import overdue_amounts
+from salesops.billing.queries import daily_invoiced, overdue_amounts
+from salesops.catalog import authorisation_actions
+from salesops.catalog.authorisations import fingerprint_of
+from salesops.catalog.models import DiscountAuthorisation
 from salesops.core import clock
 from salesops.core.rules import types as t
+from salesops.core.timezones import company_zone
 from salesops.customers import credit_release_actions as actions
 from salesops.customers.models import CreditReleaseRequest
 from salesops.orders.actions import release_for_credit
@@ -176,5 +190,163 @@ register_subject(
         history=history,
         default_policy=CREDIT_RELEASE_POLICY,
         default_policy_name=_("Credit release approval"),
+    )
+)
+
+
+# --- special discount authorisations ----------------------------------------------------------------------------
+
+AUTHORISATION_ROOTS = frozenset({"authorisation", "customer", "submitter"})
+REVENUE_DAYS = 365
+
+
+def authorisation_schema() -> t.Record:
+    return t.Record(
+        "context",
+        {
+            "authorisation": t.Record(
+                "authorisation",
+                {
+                    "number": t.STRING,
+                    "applies_to": t.STRING,
+                    "customer_group": t.Nullable(t.STRING),
+                    "product_line": t.Nullable(t.STRING),
+                    "max_discount_percent": t.DECIMAL,
+                    "valid_from": t.DATE,
+                    "valid_to": t.DATE,
+                    "valid_days": t.INT,
+                    "reason": t.STRING,
+                    "revenue_12_months": t.DECIMAL,
+                },
+            ),
+            "customer": t.Nullable(customer_schema()),
+            "submitter": submitter_schema(),
+        },
+    )
+
+
+def revenue_window(authorisation: DiscountAuthorisation) -> tuple:
+    """The 12 months (365 days) of invoice dates before the day it was requested."""
+    day = timezone.localtime(authorisation.created_at, company_zone()).date()
+    return day - datetime.timedelta(days=REVENUE_DAYS), day
+
+
+def revenues(authorisations: list[DiscountAuthorisation]) -> dict[int, Decimal]:
+    """Authorisation id -> what its customer (or its group's customers) was invoiced in its revenue window, VAT
+    included, less credit notes; one query for any number of authorisations."""
+    if not authorisations:
+        return {}
+    windows = {a.pk: revenue_window(a) for a in authorisations}
+    rows = daily_invoiced(
+        {a.customer_id for a in authorisations if a.customer_id},
+        {a.customer_group_id for a in authorisations if a.customer_group_id},
+        min(start for start, _end in windows.values()),
+        max(end for _start, end in windows.values()),
+    )
+    result = {}
+    for a in authorisations:
+        start, end = windows[a.pk]
+        result[a.pk] = sum(
+            (
+                amount
+                for customer, group, day, amount in rows
+                if start <= day < end and (customer == a.customer_id if a.customer_id else group == a.customer_group_id)
+            ),
+            ZERO,
+        )
+    return result
+
+
+def authorisation_section(authorisation: DiscountAuthorisation, *, revenue: Decimal) -> dict:
+    a = authorisation
+    return {
+        "number": a.number,
+        "applies_to": "customer" if a.customer_id else "customer_group",
+        "customer_group": a.customer_group.code if a.customer_group_id else None,
+        "product_line": a.product_line.code if a.product_line_id else None,
+        "max_discount_percent": a.max_discount_percent,
+        "valid_from": a.valid_from,
+        "valid_to": a.valid_to,
+        "valid_days": a.valid_days,
+        "reason": a.reason,
+        "revenue_12_months": revenue,
+    }
+
+
+def authorisation_context(authorisation: DiscountAuthorisation, submitter, roots=AUTHORISATION_ROOTS) -> dict:
+    """The context of one authorisation as live routing reads it now."""
+    builder, result = ContextBuilder(), {}
+    if "authorisation" in roots:
+        revenue = revenues([authorisation])[authorisation.pk]
+        result["authorisation"] = authorisation_section(authorisation, revenue=revenue)
+    if "customer" in roots:
+        result["customer"] = builder.customer(authorisation.customer) if authorisation.customer_id else None
+    if "submitter" in roots:
+        result["submitter"] = builder.submitter(submitter)
+    return result
+
+
+def authorisation_region_id(authorisation: DiscountAuthorisation) -> int | None:
+    """The customer's region, or for a group's authorisation the requester's."""
+    if authorisation.customer_id:
+        return authorisation.customer.region_id
+    unit = authorisation.requester.org_unit
+    region = unit.region if unit is not None else None
+    return region.pk if region is not None else None
+
+
+def authorisation_summary(authorisation: DiscountAuthorisation) -> Summary:
+    a = authorisation
+    scope = a.customer.name if a.customer_id else a.customer_group.name
+    return Summary(
+        title=f"{a.number} · {scope} ≤ {a.max_discount_percent}%",
+        amount=None,
+        url=reverse("catalog:authorisation", args=[a.pk]),
+        region_id=authorisation_region_id(a),
+        lines=[
+            {"label": "customer" if a.customer_id else "customer_group", "value": scope},
+            {"label": "product_line", "value": a.product_line.name if a.product_line_id else "*"},
+            {"label": "max_discount_percent", "value": str(a.max_discount_percent)},
+            {"label": "valid", "value": f"{a.valid_from.isoformat()} – {a.valid_to.isoformat()}"},
+            {"label": "reason", "value": a.reason[:200]},
+        ],
+    )
+
+
+def authorisation_history(start, end):
+    """Authorisations requested in [start, end), oldest first, with the context live routing built (revenue over
+    the same window before the request; customers read as they are now)."""
+    authorisations = list(
+        DiscountAuthorisation.objects.filter(created_at__gte=start, created_at__lt=end)
+        .select_related("customer__group", "customer_group", "product_line", "requester__org_unit")
+        .order_by("created_at", "pk")
+    )
+    builder = ContextBuilder()
+    revenue = revenues(authorisations)
+    for a in authorisations:
+        context = {
+            "authorisation": authorisation_section(a, revenue=revenue[a.pk]),
+            "customer": builder.customer(a.customer) if a.customer_id else None,
+            "submitter": builder.submitter(a.requester),
+        }
+        yield Past(a.pk, a.created_at, a.requester, authorisation_region_id(a), context)
+
+
+register_subject(
+    SubjectType(
+        key=authorisation_actions.SUBJECT,
+        label=DiscountAuthorisation._meta.verbose_name,
+        model=DiscountAuthorisation,
+        schema=authorisation_schema,
+        context=authorisation_context,
+        fingerprint=fingerprint_of,
+        summary=authorisation_summary,
+        lock=authorisation_actions.lock,
+        on_approved=authorisation_actions.approve_authorisation,
+        on_rejected=authorisation_actions.reject_authorisation,
+        on_returned=authorisation_actions.return_authorisation,
+        history=authorisation_history,
+        default_policy=DISCOUNT_AUTHORISATION_POLICY,
+        default_policy_name=_("Discount authorisation approval"),
     )
 )

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from salesops.catalog import actions
-from salesops.catalog.models import DiscountLimit, PriceList, PriceListItem, Product, ProductLine
+from salesops.catalog.models import DiscountAuthorisation, DiscountLimit, PriceList, PriceListItem, Product, ProductLine
 from salesops.catalog.queries import may_edit_catalog
 from salesops.core.admin import CustomFieldsAdminMixin
 
@@ -201,3 +201,31 @@ class DiscountLimitAdmin(CatalogAdmin):
     def delete_queryset(self, request, queryset):
         for limit in queryset:
             actions.delete_discount_limit(limit, actor=request.user)
+
+
+@admin.register(DiscountAuthorisation)
+class DiscountAuthorisationAdmin(admin.ModelAdmin):
+    """Read-only: authorisations are asked for on their page or through the API, decided through the approval
+    engine and revoked through their action; an approved one is never edited (a new request changes it)."""
+
+    list_display = (
+        "number",
+        "customer",
+        "customer_group",
+        "product_line",
+        "max_discount_percent",
+        "valid_from",
+        "valid_to",
+        "status",
+    )
+    list_filter = ("status",)
+    search_fields = ("number", "customer__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

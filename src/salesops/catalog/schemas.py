@@ -9,6 +9,7 @@ from ninja import Field, Schema
 
 from salesops.catalog.ordering import PRICE_LIST_ORDERING, PRODUCT_LINE_ORDERING, PRODUCT_ORDERING
 from salesops.catalog.queries import sees_cost
+from salesops.core import clock
 from salesops.core.api.listing import MAX_ID, ListParams, Text
 from salesops.core.api.openapi import CUSTOM_FIELDS_MARKER
 from salesops.core.querying import ordering_pattern
@@ -219,3 +220,77 @@ class DiscountLimitOut(Schema):
     role: str
     max_discount_percent: Decimal = Field(description="The largest line discount, in percent, without approval.")
     updated_at: datetime
+
+
+# --- special discount authorisations --------------------------------------------------------------------------
+
+
+class AuthorisationIn(Schema):
+    customer_id: int | None = Field(None, description="The customer; or give `customer_group_id` instead.")
+    customer_group_id: int | None = Field(
+        None, description="A customer group (every customer in it); managers, directors and administrators only."
+    )
+    product_line_id: int | None = Field(None, description="One product line; empty: every product line.")
+    max_discount_percent: Decimal = Field(description='Above 0, at most 100, 2 decimal places; e.g. "25.00".')
+    valid_from: date = Field(description="First day (company calendar), today or later.")
+    valid_to: date = Field(description="Last day, included; at most 366 days after the first.")
+    reason: str = Field(max_length=2000)
+
+
+class AuthorisationRevokeIn(Schema):
+    reason: str = Field(max_length=2000)
+
+
+class NamedRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class AuthorisationCustomerRef(Schema):
+    id: int
+    name: str
+
+
+class AuthorisationOut(Schema):
+    id: int
+    number: str
+    customer: AuthorisationCustomerRef | None
+    customer_group: NamedRef | None
+    product_line: NamedRef | None = Field(description="Null: every product line.")
+    max_discount_percent: Decimal
+    valid_from: date
+    valid_to: date
+    reason: str
+    requester: str
+    status: str = Field(description="pending, approved, rejected, returned (sent back or withdrawn) or revoked.")
+    state: str = Field(
+        description="Today: pending, scheduled (approved, not started), active, expired, rejected, returned or "
+        "revoked. Only an active authorisation counts for order and quote routing."
+    )
+    decided_at: datetime | None
+    decision_comment: str
+    approved_at: datetime | None
+    revoked_at: datetime | None
+    revoked_by: str | None
+    revoke_reason: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_requester(authorisation) -> str:
+        return authorisation.requester.get_username()
+
+    @staticmethod
+    def resolve_revoked_by(authorisation) -> str | None:
+        return authorisation.revoked_by.get_username() if authorisation.revoked_by_id else None
+
+    @staticmethod
+    def resolve_state(authorisation) -> str:
+        return authorisation.state(clock.today())
+
+
+class AuthorisationFilters(ListParams):
+    status: str | None = Field(None, pattern="^(pending|approved|rejected|returned|revoked)$")
+    active: bool | None = Field(None, description="true: only those active today; false: all others.")
+    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
+    customer_group_id: int | None = Field(None, ge=1, le=MAX_ID)

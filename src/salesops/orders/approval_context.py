@@ -19,7 +19,9 @@ from django.utils.functional import cached_property
 from salesops.accounts.models import OrgUnit
 from salesops.approvals.context import custom_record, custom_values
 from salesops.approvals.subjects import Past
+from salesops.catalog.authorisations import Grant, beyond_limit, grants_at, grants_between, needs_grants
 from salesops.catalog.models import DiscountLimit
+from salesops.core import clock
 from salesops.core.models import CustomFieldDefinition
 from salesops.core.rules import types as t
 from salesops.customers.models import Customer
@@ -37,6 +39,8 @@ LINE = t.Record(
         "list_price": t.DECIMAL,
         "discount_percent": t.DECIMAL,
         "amount": t.DECIMAL,
+        "beyond_limit": t.BOOL,
+        "authorisation": t.Nullable(t.STRING),
     },
 )
 DOCUMENT_TYPES = {
@@ -49,6 +53,8 @@ DOCUMENT_TYPES = {
     "payment_term": t.STRING,
     "warehouse": t.STRING,
     "max_line_discount_percent": t.DECIMAL,
+    "beyond_limit": t.BOOL,
+    "authorisation": t.Nullable(t.STRING),
     "lines": t.ListOf(LINE),
 }
 
@@ -138,6 +144,24 @@ def document_section(row: dict, lines: list[dict]) -> dict:
     }
 
 
+def discounts_of(section: dict) -> list[Decimal]:
+    return [section["discount_percent"], *(line["discount_percent"] for line in section["lines"])]
+
+
+def mark_limits(section: dict, own_limit: Decimal, grants: list[Grant]) -> dict:
+    """Set `beyond_limit` and `authorisation` on a document section and its lines: a discount above the
+    submitter's own limit that no valid authorisation in `grants` covers is beyond the limit (see
+    `catalog/authorisations.py`, where the decision is made)."""
+    section["beyond_limit"], section["authorisation"] = beyond_limit(
+        own_limit, grants, None, section["discount_percent"]
+    )
+    for line in section["lines"]:
+        line["beyond_limit"], line["authorisation"] = beyond_limit(
+            own_limit, grants, line["product_line"] or None, line["discount_percent"]
+        )
+    return section
+
+
 def submitter_terms(user) -> tuple[Decimal, dict[str, str]]:
     """The user's discount limit (`catalog.pricing.discount_limit_for`: 0 when their role has none) and the codes
     of their line of org units by kind (team, office, region, company), read now.
@@ -221,7 +245,13 @@ class ContextBuilder:
         if name in roots:
             row = {field: walk(document, path) for field, path in DOCUMENT_FIELDS.items()}
             lines = [{n: walk(line, p) for n, p in LINE_FIELDS.items()} for line in lines]
-            context[name] = {**document_section(row, lines), **extra}
+            section = document_section(row, lines)
+            own = self.submitter(submitter)["discount_limit"]
+            grants = []
+            if needs_grants(own, discounts_of(section)):  # one query, only when a discount is above the own limit
+                customer = document.customer
+                grants = grants_at(customer.pk, customer.group_id, clock.now())
+            context[name] = {**mark_limits(section, own, grants), **extra}
         if "customer" in roots:
             context["customer"] = self.customer(document.customer)
         if "submitter" in roots:
@@ -261,11 +291,14 @@ def document_history(
 ) -> Iterator[Past]:
     """`documents` (a queryset of orders or quotes, oldest first, submitted) as `Past` records with the context live
     routing builds under `name`. Read as rows in chunks (documents, then their lines through `line_model`'s
-    `parent` key), with customers and submitters read once each; the customer is read as it is now, not as it
-    was when the document was submitted. `extra_fields` (context name -> model path) are added to the section."""
+    `parent` key, then the discount authorisations of the chunk's customers), with customers and submitters read
+    once each; the customer is read as it is now, not as it was when the document was submitted, while the
+    authorisations are those valid at the document's submission time. `extra_fields` (context name -> model
+    path) are added to the section."""
     extra_fields = extra_fields or {}
     builder = ContextBuilder()
     customers: dict[int, dict] = {}
+    groups: dict[int, int | None] = {}
     users: dict[int, object] = {}
     paths = {*DOCUMENT_FIELDS.values(), *extra_fields.values()}
     rows = documents.values("pk", "customer_id", "submitted_by_id", "submitted_at", "region_id", *paths).iterator(
@@ -284,13 +317,30 @@ def document_history(
         missing = {row["customer_id"] for row in batch} - customers.keys()
         for customer in Customer.objects.select_related("group").filter(pk__in=missing):
             customers[customer.pk] = builder.customer(customer)
+            groups[customer.pk] = customer.group_id
         missing = {row["submitted_by_id"] for row in batch} - users.keys()
         users.update(User.objects.in_bulk(missing))
+        sections = {}
         for row in batch:
-            submitter = users[row["submitted_by_id"]]
-            section = document_section(
+            sections[row["pk"]] = document_section(
                 {field: row[path] for field, path in DOCUMENT_FIELDS.items()}, lines.get(row["pk"], [])
             )
+        own = {row["pk"]: builder.submitter(users[row["submitted_by_id"]])["discount_limit"] for row in batch}
+        beyond = [row for row in batch if needs_grants(own[row["pk"]], discounts_of(sections[row["pk"]]))]
+        grants = (
+            grants_between(
+                {row["customer_id"]: groups[row["customer_id"]] for row in beyond},
+                min(row["submitted_at"] for row in beyond),
+                max(row["submitted_at"] for row in beyond),
+            )
+            if beyond
+            else []
+        )
+        for row in batch:
+            submitter = users[row["submitted_by_id"]]
+            at, customer_id = row["submitted_at"], row["customer_id"]
+            valid = [g for g in grants if g.applies_to(customer_id, groups[customer_id]) and g.is_valid_at(at)]
+            section = mark_limits(sections[row["pk"]], own[row["pk"]], valid)
             context = {
                 name: {**section, **{field: row[path] for field, path in extra_fields.items()}},
                 "customer": customers[row["customer_id"]],
