@@ -1,7 +1,6 @@
 """/api/v1 process metrics: stage figures, daily series, drill-down to documents, stage targets."""
 
 import contextlib
-import datetime
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -16,7 +15,7 @@ from salesops.reporting import actions
 from salesops.reporting.alert_api import router as alert_router
 from salesops.reporting.briefing_api import router as briefings_router
 from salesops.reporting.labels import group_labels
-from salesops.reporting.metrics import Slice, daily, documents, stage_metrics
+from salesops.reporting.metrics import Slice, daily, documents, period_before, stage_metrics
 from salesops.reporting.schemas import (
     DailyOut,
     DrillFilters,
@@ -37,7 +36,7 @@ DEFAULT_DAYS = 30
 
 def slice_of(filters: MetricsFilters) -> Slice:
     end = filters.end or clock.today()
-    start = filters.start or end - datetime.timedelta(days=DEFAULT_DAYS - 1)
+    start = filters.start or period_before(end, DEFAULT_DAYS)
     return Slice(
         start=start,
         end=end,

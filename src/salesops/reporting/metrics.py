@@ -114,11 +114,23 @@ def dimension_of(query: Slice, reach: Reach) -> str:
     return VALUE_DIMENSIONS[wanted.pop()] if wanted else D.ALL
 
 
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(9998, 12, 31)
+
+
+def period_before(end: datetime.date, days: int) -> datetime.date:
+    """The first day of the `days` days ending with `end` (never before the calendar's first day)."""
+    return end - datetime.timedelta(days=days - 1) if end.toordinal() > days else datetime.date.min
+
+
 def base_rows(model, query: Slice, reach: Reach):
     """The rows of `model` (StageDay, StageMonth or StageNow: the same key columns) that answer the query's
     slice, within the reader's reach; periods are left to the caller."""
     if query.start > query.end:
         raise ValidationError({"start": [_("The start must not be after the end.")]})
+    for name in ("start", "end"):
+        if not EARLIEST <= getattr(query, name) <= LATEST:
+            raise ValidationError({name: [_("Choose a day between 1900 and 9998.")]})
     if query.group_by is not None and query.group_by not in GROUPS:
         raise ValidationError({"group_by": [_("Choose one of: %s.") % ", ".join(GROUPS)]})
     dimension = dimension_of(query, reach)

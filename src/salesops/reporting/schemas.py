@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from salesops.core.api.listing import MAX_ID
+
 
 class MetricsFilters(Schema):
     start: datetime.date | None = Field(None, description="First day (company time zone); default: 29 days before end.")
@@ -12,11 +14,11 @@ class MetricsFilters(Schema):
     group_by: str | None = Field(
         None, description="region, office, salesperson, customer_group or product_line; none: one row per stage."
     )
-    region: int | None = Field(None, description="Region (org unit id).")
-    office: int | None = Field(None, description="Office (org unit id).")
-    salesperson: int | None = Field(None, description="Salesperson (user id).")
-    customer_group: int | None = Field(None, description="Customer group id.")
-    product_line: int | None = Field(None, description="Product line id.")
+    region: int | None = Field(None, ge=1, le=MAX_ID, description="Region (org unit id).")
+    office: int | None = Field(None, ge=1, le=MAX_ID, description="Office (org unit id).")
+    salesperson: int | None = Field(None, ge=1, le=MAX_ID, description="Salesperson (user id).")
+    customer_group: int | None = Field(None, ge=1, le=MAX_ID, description="Customer group id.")
+    product_line: int | None = Field(None, ge=1, le=MAX_ID, description="Product line id.")
     stage: list[str] = Field(default_factory=list, description="Stage keys to include (repeatable); default: all.")
 
 
@@ -56,7 +58,7 @@ class DailyOut(Schema):
 
 class DrillFilters(MetricsFilters):
     measure: str = Field("completions", description="in_stage, arrivals, completions or delayed.")
-    group: int | None = Field(None, description="The group's id, with group_by.")
+    group: int | None = Field(None, ge=0, le=MAX_ID, description="The group's id, with group_by.")
 
 
 class VisitOut(Schema):
@@ -97,7 +99,7 @@ class AlertRuleIn(Schema):
     deviations: Decimal = Field(Decimal(3), gt=0, le=100)
     history_weeks: int = Field(8, ge=1, le=52)
     min_volume: int = Field(20, ge=0, le=1_000_000)
-    owner_id: int | None = Field(None, description="Who owns its alerts; default: the caller.")
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="Who owns its alerts; default: the caller.")
     is_active: bool = True
 
 
@@ -138,8 +140,8 @@ class AlertOut(Schema):
 
 class AlertFilters(Schema):
     status: str | None = Field(None, description="open, acknowledged or resolved.")
-    rule: int | None = None
-    region: int | None = None
+    rule: int | None = Field(None, ge=1, le=MAX_ID)
+    region: int | None = Field(None, ge=0, le=MAX_ID, description="0: company-wide alerts.")
 
 
 class AlertMoveIn(Schema):

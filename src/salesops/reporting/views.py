@@ -1,6 +1,5 @@
 """The process dashboard and its drill-down pages: parse, authorise, read the rollups, render."""
 
-import datetime
 from dataclasses import replace
 
 from django.contrib import messages
@@ -22,7 +21,7 @@ from salesops.reporting import actions
 from salesops.reporting.alert_metrics import metric
 from salesops.reporting.labels import group_labels
 from salesops.reporting.links import alert_documents_url, alert_slice, drill_url
-from salesops.reporting.metrics import GROUPS, Slice, daily, documents, reach_of, stage_metrics
+from salesops.reporting.metrics import GROUPS, Slice, daily, documents, period_before, reach_of, stage_metrics
 from salesops.reporting.models import Alert
 from salesops.reporting.queries import visible_alerts
 from salesops.reporting.stages import stage, stages
@@ -45,7 +44,7 @@ def int_or_none(raw) -> int | None:
 
 def slice_from(params: QueryDict) -> Slice:
     end = parse_day(params.get("end"), clock.today())
-    start = parse_day(params.get("start"), end - datetime.timedelta(days=29))
+    start = parse_day(params.get("start"), period_before(end, 30))
     group_by = params.get("group_by") or None
     return Slice(
         start=min(start, end),

@@ -544,7 +544,7 @@ def test_installed_policies_with_the_old_discount_rule_move_to_beyond_limit(shop
     # change), and a quote policy an administrator wrote otherwise.
     from django.apps import apps
 
-    upgrade = importlib.import_module("salesops.orders.migrations.0009_discount_rules_read_authorisations").upgrade
+    upgrade = importlib.import_module("salesops.orders.migrations.0010_discount_rules_read_authorisations").upgrade
     org = shop.org
     old, new = next(iter(OLD_DISCOUNT_CONDITIONS.items()))
     policy = ApprovalPolicy.objects.get(subject_type=ORDER_SUBJECT)

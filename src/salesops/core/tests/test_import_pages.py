@@ -100,7 +100,7 @@ def test_posting_a_kind_the_user_may_not_import_creates_nothing(org, client_for)
 
 @pytest.mark.parametrize(
     ("role", "shown"),
-    [("admin", True), ("sales_rep", True), ("warehouse", True), ("finance", False), ("dealer", False)],
+    [("admin", True), ("sales_rep", True), ("warehouse", True), ("finance", True), ("dealer", False)],
 )
 def test_the_navigation_link_is_shown_to_roles_that_may_import(org, client_for, role, shown):
     home = client_for(org.a.user(role)).get(reverse("home")).content.decode()
@@ -109,7 +109,7 @@ def test_the_navigation_link_is_shown_to_roles_that_may_import(org, client_for, 
 
 
 def test_roles_that_may_import_nothing_get_403(org, client_for):
-    assert client_for(org.a.user("finance")).get(reverse("imports:page")).status_code == 403
+    assert client_for(org.a.user("legal")).get(reverse("imports:page")).status_code == 403
 
 
 def test_another_users_job_is_not_found(org, client_for):

@@ -94,7 +94,7 @@ def test_the_daily_job_mails_each_region_its_briefing_with_charts_pdf_and_workbo
         "manager-a@example.cn",
     ]
     mail = parsed(next(m for m in smtp.messages if m["To"] == "director-a@example.cn"))
-    assert str(make_header(decode_header(mail["Subject"]))) == "Daily briefing Region a 2026-11-18"
+    assert str(make_header(decode_header(mail["Subject"]))) == "每日简报 Region a 2026-11-18"
     assert mail.get_content_type() == "multipart/mixed"
 
     html_part = mail.get_body(preferencelist=("html",))
