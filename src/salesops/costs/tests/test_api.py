@@ -53,7 +53,7 @@ def test_an_office_in_another_region_is_refused(org, client_for):
     body = {**ENTRY, "region_id": org.a.region.pk, "office_id": org.b.office.pk}
     response = post_json(client_for(org.admin), "/api/v1/costs", body)
     assert response.status_code == 422
-    assert response.json()["error"]["fields"] == {"office_id": ["This office is not in the chosen region."]}
+    assert response.json()["error"]["fields"] == {"office_id": ["该办事处不在所选大区内。"]}
     assert snapshot() == before
 
 

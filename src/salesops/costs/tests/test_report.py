@@ -62,7 +62,7 @@ def test_costs_lacking_a_grouped_dimension_go_to_the_unattributed_row(sales):
     assert rows[(org.a.region.pk, line.pk)].margin == Decimal("130.00")
     assert rows[(org.a.region.pk, None)].costs == Decimal("30.00")
     assert rows[(None, None)].costs == Decimal("7.50")
-    assert report.rows[-1].members["region"].name == "unattributed"
+    assert report.rows[-1].members["region"].name == "未归属"
     assert sum((figures.margin for figures in rows.values()), Decimal(0)) == report.total.margin == Decimal("192.50")
 
 
@@ -139,5 +139,5 @@ def test_excel_export_opens_and_has_the_numbers(sales, client_for):
     assert [(row[0], row[1], row[3]) for row in rows[1:]] == [
         ("Region a", 300, 150),
         ("Region b", 200, 100),
-        ("Total", 500, 250),
+        ("合计", 500, 250),
     ]

@@ -64,7 +64,7 @@ def test_a_wrong_office_is_shown_on_the_form_and_nothing_is_written(org, client_
         },
     )
     assert response.status_code == 200
-    assert "This office is not in the chosen region." in response.content.decode()
+    assert "该办事处不在所选大区内。" in response.content.decode()
     assert CostEntry.objects.count() == 0
 
 

@@ -162,7 +162,7 @@ def test_a_draft_accepted_on_the_spot_converts_only_when_the_policy_approves_it_
     before = snapshot(reload_quote(quote))
     with pytest.raises(ValidationError) as caught:
         quote_actions.convert_quote_to_order(quote, actor=rep)
-    assert "needs approval" in caught.value.message_dict["status"][0]
+    assert "需审批" in caught.value.message_dict["status"][0]
     assert snapshot(reload_quote(quote)) == before
     assert (requests_of(quote), SalesOrder.objects.count()) == (0, 0)
 
