@@ -199,12 +199,41 @@ def compare(rounds: int) -> None:
     print(f"   smallest ratio {min(ratios):.0f}x, median {statistics.median(ratios):.0f}x")
 
 
+def profile_page() -> None:
+    import cProfile
+    import pstats
+
+    from django.test import Client, override_settings
+    from django.test.utils import setup_test_environment
+
+    from salesops.accounts.models import User
+    from salesops.core import clock
+
+    setup_test_environment()
+    override_settings(
+        STORAGES={"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    ).enable()
+    end = clock.today()
+    client = Client()
+    client.force_login(User.objects.get(username="admin"))
+    url = f"/reporting/?start={end - datetime.timedelta(days=364)}&end={end}"
+    client.get(url)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(10):
+        client.get(url)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(35)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--orders", type=int, default=400_000)
     parser.add_argument("--rounds", type=int, default=5, help="page requests per figure (the median counts)")
+    parser.add_argument("--profile", action="store_true", help="profile the admin's company-wide page and stop")
     options = parser.parse_args()
+    os.environ.setdefault("EMAIL_URL", "locmem://")  # the alerts the catch-up raises are not printed
     if options.database == "postgres":
         os.environ.setdefault("DATABASE_URL", POSTGRES_URL)
     else:
@@ -216,7 +245,10 @@ def main() -> None:
         print(f"database: {vendor}")
         load(options.orders)
         catch_up()
-        compare(options.rounds)
+        if options.profile:
+            profile_page()
+        else:
+            compare(options.rounds)
     finally:
         if postgres_name:
             drop_database(postgres_name)

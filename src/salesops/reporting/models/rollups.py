@@ -93,7 +93,11 @@ class StageDay(StageTotals):
                 fields=["stage", "day", "region_id", "office_id", "dimension", "value"], name="unique_stage_day"
             )
         ]
-        indexes = [models.Index(fields=["dimension", "stage", "day"], name="stage_day_slice_idx")]
+        # Company and region views read office 0 over a period; grouped and per-office views a dimension's days.
+        indexes = [
+            models.Index(fields=["dimension", "office_id", "day"], name="stage_day_level_idx"),
+            models.Index(fields=["dimension", "day"], name="stage_day_period_idx"),
+        ]
 
 
 class StageMonth(StageTotals):
@@ -108,7 +112,10 @@ class StageMonth(StageTotals):
                 fields=["stage", "day", "region_id", "office_id", "dimension", "value"], name="unique_stage_month"
             )
         ]
-        indexes = [models.Index(fields=["dimension", "stage", "day"], name="stage_month_slice_idx")]
+        indexes = [
+            models.Index(fields=["dimension", "office_id", "day"], name="stage_month_level_idx"),
+            models.Index(fields=["dimension", "day"], name="stage_month_period_idx"),
+        ]
 
 
 class StageNow(models.Model):
