@@ -306,7 +306,8 @@ class Baseline:
         from salesops.approvals.models import ApprovalPolicy, PolicyVersion
         from salesops.catalog.models import DiscountLimit, PriceList, PriceListItem, Product
         from salesops.catalog.pricing import company_today
-        from salesops.core.models import Event, IdempotencyRecord
+        from salesops.core.handlers import handlers_for
+        from salesops.core.models import Event, EventDelivery, IdempotencyRecord
         from salesops.customers.models import Customer
         from salesops.inventory.models import SafetyStock, StockLevel, StockMovement, Warehouse
         from salesops.orders.models import OPEN_STATUSES, OrderCounter, OrderLine, OrderStatus, SalesOrder
@@ -333,6 +334,7 @@ class Baseline:
                 StockMovement,
                 SafetyStock,
                 Event,
+                EventDelivery,
                 IdempotencyRecord,
             )
         }
@@ -380,6 +382,11 @@ class Baseline:
         self.line_columns = [f.column for f in OrderLine._meta.concrete_fields if f.column != "id"]
         self.movement_columns = [f.column for f in StockMovement._meta.concrete_fields if f.column != "id"]
         self.event_columns = [f.column for f in Event._meta.concrete_fields if f.column != "id"]
+        self.delivery_columns = [f.column for f in EventDelivery._meta.concrete_fields if f.column != "id"]
+        self.handlers = {
+            name: [handler.name for handler in handlers_for(name)]
+            for name in ("order.created", "order.submitted", "stock.reserved", "order.confirmed")
+        }
         self.record_columns = [f.column for f in IdempotencyRecord._meta.concrete_fields if f.column != "id"]
         self.safety_sql = (
             f"SELECT product_id, minimum FROM {table[SafetyStock]} WHERE warehouse_id = %s "
@@ -388,18 +395,22 @@ class Baseline:
         self.today = company_today
 
     def insert(self, cursor, model, columns: list[str], rows: list[dict], returning: bool = False):
+        """Insert `rows`; with `returning`, answer the new id (one row) or ids (several, in the rows' order)."""
         values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
         sql = f"INSERT INTO {self.table[model]} ({', '.join(columns)}) VALUES {values}"
         if returning:
             sql += " RETURNING id"
         cursor.execute(sql, [row[column] for row in rows for column in columns])
-        return cursor.fetchone()[0] if returning else None
+        if not returning:
+            return None
+        ids = [row[0] for row in cursor.fetchall()]
+        return ids[0] if len(rows) == 1 else ids
 
     def place(self, order: OrderRequest) -> None:
         from django.db import transaction
         from django.utils import timezone
 
-        from salesops.core.models import Event, IdempotencyRecord
+        from salesops.core.models import Event, EventDelivery, IdempotencyRecord
         from salesops.inventory.models import StockMovement
         from salesops.orders.models import OrderLine, SalesOrder, money
 
@@ -473,6 +484,8 @@ class Baseline:
                 "total": total,
                 "prepayment_amount": 0,
                 "prepayment_applied": 0,
+                "prepayment_credited": 0,
+                "prepayment_credit_left": 0,
                 "invoiced_amount": 0,
                 "cancelled_amount": 0,
                 "hold_reason": "",
@@ -545,7 +558,25 @@ class Baseline:
                 }
                 for event_type, payload in payloads
             ]
-            self.insert(cursor, Event, self.event_columns, events)
+            event_ids = self.insert(cursor, Event, self.event_columns, events, returning=True)
+            # The outbox's delivery rows, one per event and registered handler (the stage rollups', decision 0013).
+            deliveries = [
+                {
+                    "event_id": event_id,
+                    "handler": handler,
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": stamp,
+                    "locked_until": None,
+                    "lease_token": "",
+                    "last_error": "",
+                    "delivered_at": None,
+                }
+                for event_id, (event_type, _payload) in zip(event_ids, payloads, strict=True)
+                for handler in self.handlers[event_type]
+            ]
+            if deliveries:
+                self.insert(cursor, EventDelivery, self.delivery_columns, deliveries)
             answer = {
                 "id": order_id,
                 "customer": {"id": customer.pk, "name": name},
@@ -723,6 +754,8 @@ class History:
                 "total": total,
                 "prepayment_amount": 0,
                 "prepayment_applied": 0,
+                "prepayment_credited": 0,
+                "prepayment_credit_left": 0,
                 "invoiced_amount": total,
                 "cancelled_amount": 0,
                 "hold_reason": "",
