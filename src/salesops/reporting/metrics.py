@@ -177,8 +177,10 @@ def group_column(query: Slice) -> str | None:
     return {"region": "region_id", "office": "office_id", None: None}.get(query.group_by, "value")
 
 
-def stage_metrics(user: User, query: Slice) -> list[StageFigures]:
-    """One StageFigures per stage (and group, when grouped), in dashboard order."""
+def stage_metrics(user: User, query: Slice, *, largest: int | None = None) -> list[StageFigures]:
+    """One StageFigures per stage (and group, when grouped), in dashboard order. With `largest`, grouped figures
+    keep only the groups with the most completions (then documents in stage), and only their histograms are read:
+    a page charting the 40 largest of 1,000 salespeople merges 40 histograms, not 1,000."""
     reach = reach_of(user)
     if reach.is_nothing:
         return []
@@ -194,15 +196,23 @@ def stage_metrics(user: User, query: Slice) -> list[StageFigures]:
 
     for row in base_rows(StageNow, query, reach).values(*names).annotate(now=Sum("count")):
         figure(row["stage"], row.get(column) if column else None).in_stage = row["now"]
-    histograms: dict[tuple[str, int | None], list[dict]] = defaultdict(list)
-    for part in period_parts(query, reach):
+    parts = period_parts(query, reach)
+    for part in parts:
         for row in part.values(*names).annotate(arrived=Sum("arrivals"), left=Sum("completions"), late=Sum("delayed")):
             item = figure(row["stage"], row.get(column) if column else None)
             item.arrivals += row["arrived"]
             item.completions += row["left"]
             item.delayed += row["late"]
+    if column and largest is not None:
+        kept = sorted(figures.values(), key=lambda item: (-item.completions, -item.in_stage, item.group or 0))[:largest]
+        figures = {(item.stage, item.group): item for item in kept}
+        parts = [part.filter(**{f"{column}__in": {item.group for item in kept}}) for part in parts]
+    histograms: dict[tuple[str, int | None], list[dict]] = defaultdict(list)
+    for part in parts:
         for values in part.filter(completions__gt=0).values_list(*names, "histogram"):
-            histograms[values[0], values[1] if column else None].append(values[-1])
+            key = (values[0], values[1] if column else None)
+            if key in figures:
+                histograms[key].append(values[-1])
     for key, parts in histograms.items():
         item = figure(*key)
         item.histogram = sketch.merge(parts)

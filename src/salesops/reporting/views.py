@@ -68,12 +68,16 @@ def dashboard(request):
     ungrouped = replace(query, group_by=None)
     try:
         totals = stage_metrics(request.user, ungrouped)
-        grouped = stage_metrics(request.user, replace(query, stage_keys=(chosen,))) if query.group_by else []
+        grouped = (
+            stage_metrics(request.user, replace(query, stage_keys=(chosen,)), largest=MAX_GROUPS + 1)
+            if query.group_by
+            else []
+        )
         series = daily(request.user, replace(ungrouped, stage_keys=(chosen,)))
     except ValidationError as exc:
         error = " ".join(message for messages in exc.message_dict.values() for message in messages)
         totals, grouped, series = [], [], {}
-    group_count = len(grouped)
+    more_groups = len(grouped) > MAX_GROUPS
     grouped = sorted(grouped, key=lambda item: (-item.completions, -item.in_stage, item.group or 0))[:MAX_GROUPS]
     labels = group_labels(query.group_by, {item.group for item in grouped if item.group})
     for item in totals:
@@ -94,7 +98,7 @@ def dashboard(request):
         "error": error,
         "totals": totals,
         "grouped": [(labels.get(item.group, item.group), item) for item in grouped],
-        "group_count": group_count,
+        "more_groups": more_groups,
         "chosen": chosen,
         "stages": stages(),
         "groups": [(name, label) for name, label in group_choices()],

@@ -168,3 +168,21 @@ def test_rebuild_from_the_event_log_gives_the_same_rollups(shop):
     assert rebuild(chunk=7) > 0
     assert sorted(map(repr, StageDay.objects.values_list(*columns))) == live
     assert StageVisit.objects.filter(left_at__isnull=True).count() == 0
+
+
+def test_the_largest_groups_keep_their_exact_figures(shop):
+    org = shop.org
+    for index, hours in enumerate([3, 30, 90, 5]):
+        lifecycle(shop, MONDAY + index * DAY, ship_after_hours=hours, region="a" if index else "b")
+    catch_up()
+    query = Slice(MONDAY, MONDAY + 9 * DAY, group_by="region", stage_keys=("shipment",))
+    every = {item.group: item for item in stage_metrics(org.admin, query)}
+    largest = stage_metrics(org.admin, query, largest=1)
+    assert [item.group for item in largest] == [org.a.region.pk]  # three completions against one
+    kept = largest[0]
+    assert (kept.completions, kept.delayed, kept.median_hours, kept.p90_hours) == (
+        every[org.a.region.pk].completions,
+        every[org.a.region.pk].delayed,
+        every[org.a.region.pk].median_hours,
+        every[org.a.region.pk].p90_hours,
+    )
