@@ -135,8 +135,10 @@ def base_rows(model, query: Slice, reach: Reach):
         raise ValidationError({"group_by": [_("Choose one of: %s.") % ", ".join(GROUPS)]})
     dimension = dimension_of(query, reach)
     rows = model.objects.filter(dimension=dimension)
+    # Salespeople are counted per office only; the other dimensions per office and again per region (office 0).
     office_level = query.office is not None or query.group_by == "office" or reach.offices is not None
-    rows = rows.exclude(office_id=0) if office_level or dimension == D.SALESPERSON else rows.filter(office_id=0)
+    if dimension != D.SALESPERSON:
+        rows = rows.exclude(office_id=0) if office_level else rows.filter(office_id=0)
     if query.stage_keys:
         rows = rows.filter(stage__in=query.stage_keys)
     for column, value in (("region_id", query.region), ("office_id", query.office)):

@@ -93,9 +93,10 @@ class StageDay(StageTotals):
                 fields=["stage", "day", "region_id", "office_id", "dimension", "value"], name="unique_stage_day"
             )
         ]
-        # Company and region views read office 0 over a period; grouped and per-office views a dimension's days.
+        # Company and region views read office 0 over a period; a grouped view one stage of a dimension over it.
         indexes = [
             models.Index(fields=["dimension", "office_id", "day"], name="stage_day_level_idx"),
+            models.Index(fields=["dimension", "stage", "day"], name="stage_day_stage_idx"),
             models.Index(fields=["dimension", "day"], name="stage_day_period_idx"),
         ]
 
@@ -114,6 +115,7 @@ class StageMonth(StageTotals):
         ]
         indexes = [
             models.Index(fields=["dimension", "office_id", "day"], name="stage_month_level_idx"),
+            models.Index(fields=["dimension", "stage", "day"], name="stage_month_stage_idx"),
             models.Index(fields=["dimension", "day"], name="stage_month_period_idx"),
         ]
 
