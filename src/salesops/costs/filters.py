@@ -8,9 +8,8 @@ def ordered(queryset: QuerySet, ordering: str | None) -> QuerySet:
     return queryset.order_by(ordering, "-pk") if ordering else queryset
 
 
-def filter_costs(queryset: QuerySet, filters) -> QuerySet:
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
+def within(queryset: QuerySet, filters) -> QuerySet:
+    """The period and the region and product line dimensions cost entries and ledger lines share."""
     if filters.date_from:
         queryset = queryset.filter(date__gte=filters.date_from)
     if filters.date_to:
@@ -19,6 +18,13 @@ def filter_costs(queryset: QuerySet, filters) -> QuerySet:
         queryset = queryset.filter(region_id=filters.region_id)
     if filters.product_line_id:
         queryset = queryset.filter(product_line_id=filters.product_line_id)
+    return queryset
+
+
+def filter_costs(queryset: QuerySet, filters) -> QuerySet:
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    queryset = within(queryset, filters)
     if filters.pool_id:
         queryset = queryset.filter(pool_id=filters.pool_id)
     if filters.allocated is not None:
@@ -33,12 +39,4 @@ def filter_pools(queryset: QuerySet, filters) -> QuerySet:
 
 
 def filter_ledger(queryset: QuerySet, filters) -> QuerySet:
-    if filters.date_from:
-        queryset = queryset.filter(date__gte=filters.date_from)
-    if filters.date_to:
-        queryset = queryset.filter(date__lte=filters.date_to)
-    if filters.region_id:
-        queryset = queryset.filter(region_id=filters.region_id)
-    if filters.product_line_id:
-        queryset = queryset.filter(product_line_id=filters.product_line_id)
-    return ordered(queryset, filters.ordering)
+    return ordered(within(queryset, filters), filters.ordering)

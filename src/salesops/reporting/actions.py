@@ -42,8 +42,8 @@ def set_stage_target(stage_key: str, *, target_hours: int, actor) -> StageTarget
 
 
 def targets() -> dict[str, int]:
-    overrides = dict(StageTarget.objects.values_list("stage", "target_hours"))
-    return overrides
+    """The administrators' stage targets, by stage key (stages without one keep their registered default)."""
+    return dict(StageTarget.objects.values_list("stage", "target_hours"))
 
 
 def check_may_manage_alerts(actor) -> None:

@@ -22,7 +22,7 @@ from salesops.core.timezones import company_zone
 from salesops.reporting import sketch
 from salesops.reporting.models import StageDay, StageMonth, StageNow, StageTarget, StageVisit
 from salesops.reporting.models.rollups import StageTotals
-from salesops.reporting.stages import Dimensions, dimensions_reader, event_types, moves, stage
+from salesops.reporting.stages import Dimensions, dimensions_reader, event_types, moves
 
 HANDLER_NAME = "reporting.rollups"
 Key = tuple[str, datetime.date, int, int, str, int]  # stage, day, region, office, dimension, value
@@ -106,11 +106,7 @@ def read_dimensions(events: list[Event]) -> dict[tuple[str, int], Dimensions]:
 def apply_events(events: list[Event], *, evaluate: bool = True) -> set[tuple[str, datetime.date]]:
     """Apply a batch (oldest first); returns the (stage, day) pairs whose rollups changed. `evaluate`: run the
     after-apply hooks (alert rules) on them."""
-    events = [
-        event
-        for event in events
-        if moves(event.type, event.subject_type).entered or moves(event.type, event.subject_type).left
-    ]
+    events = [event for event in events if moves(event.type, event.subject_type).touches]
     if not events:
         return set()
     dimensions = read_dimensions(events)
@@ -304,10 +300,6 @@ def install() -> None:
     registered later, e.g. by a test)."""
     handlers.unregister_handler(HANDLER_NAME)
     handlers.event_handler(*sorted(event_types()), name=HANDLER_NAME, batch=True)(apply_events)
-
-
-def stage_label(key: str) -> str:
-    return str(stage(key).label)
 
 
 def rebuild(*, chunk: int = 5000, say: Callable[[str], object] | None = None) -> int:

@@ -103,6 +103,10 @@ class Moves:
     entered: list[Stage] = field(default_factory=list)
     left: list[Stage] = field(default_factory=list)
 
+    @property
+    def touches(self) -> bool:
+        return bool(self.entered or self.left)
+
 
 def moves(event_type: str, subject_type: str) -> Moves:
     result = Moves()
