@@ -15,15 +15,18 @@ Guarantees:
 
 import logging
 import random
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import F, Q
-from django.tasks import task
+from django.tasks import TaskResult, TaskResultStatus, task
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from salesops.core.handlers import Handler, batch_handlers, get_handler
 from salesops.core.models import ConsumerLock, EventDelivery
@@ -158,7 +161,7 @@ def deliver_batches(report: DispatchReport, *, now: datetime, budget: float = BA
                 result = deliver_one(delivery_id, now=now)
                 setattr(report, result, getattr(report, result) + 1)
         else:
-            transaction.on_commit(dispatch_events.enqueue)
+            transaction.on_commit(wake_dispatcher)
 
 
 def deliver_batch(handler: Handler, *, now: datetime) -> tuple[int, list[int]] | None:
@@ -208,3 +211,37 @@ def dispatch_events() -> dict:
     """Background task: deliver what is due. Enqueued after every commit that records events, and every minute."""
     report = deliver_pending()
     return {"delivered": report.delivered, "retried": report.retried, "failed": report.failed}
+
+
+class _Waiting(threading.local):
+    """The dispatcher run this thread enqueued last (see `wake_dispatcher`)."""
+
+    result: TaskResult | None = None
+
+
+_waiting = _Waiting()
+
+
+def wake_dispatcher() -> None:
+    """Make sure a dispatcher run starts after this moment, to deliver what was just committed: the run this
+    thread enqueued last when it has not started yet (a run that starts later reads everything committed before
+    it), otherwise a new one. On the order path that is one read by primary key per transaction instead of a
+    task row inserted and committed each time (decision 0008). Anything a lost wake-up leaves behind is swept up
+    by the every-minute `core.dispatch_sweep`."""
+    if _waiting.result is not None and not_started(_waiting.result):
+        return
+    _waiting.result = dispatch_events.enqueue()
+
+
+def not_started(result: TaskResult) -> bool:
+    """Whether a queued task is still waiting to start. Where the queue is the database (django-tasks-db), one
+    hand-written read of its status: `TaskResult.refresh()` builds the whole result and cost more than enqueueing
+    a new run. Other queues: False (a new run is enqueued)."""
+    if not isinstance(result.task.get_backend(), DatabaseBackend):
+        return False
+    db = connections[router.db_for_read(DBTaskResult)]
+    table = db.ops.quote_name(DBTaskResult._meta.db_table)
+    key = DBTaskResult._meta.pk.get_db_prep_value(result.id, db)
+    with db.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s AND status = %s", [key, TaskResultStatus.READY])
+        return cursor.fetchone() is not None

@@ -1,7 +1,7 @@
 """Record domain events in the outbox.
 
 `record_event` must be called inside the transaction that makes the change: the event row and one delivery row
-per matching handler commit or roll back with it. After commit, the dispatcher task is enqueued; see
+per matching handler commit or roll back with it. After commit, the dispatcher is woken; see
 `dispatch.py` for delivery guarantees.
 
 An action that records several events runs in `events.atomic()`: its events are written with one INSERT when it
@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from salesops.core import clock
-from salesops.core.dispatch import dispatch_events
+from salesops.core.dispatch import wake_dispatcher
 from salesops.core.handlers import handlers_for
 from salesops.core.instances import insert
 from salesops.core.models import Event, EventDelivery
@@ -43,7 +43,7 @@ def record_event(
     after: dict | None = None,
     data: dict | None = None,
 ) -> Event:
-    """Write an event (and its pending deliveries) in the current transaction; enqueue dispatch after commit.
+    """Write an event (and its pending deliveries) in the current transaction; wake the dispatcher after commit.
 
     Inside `atomic()` the event is written when that block ends (the returned event has no pk until then), unless
     a savepoint it was recorded in rolls back: then it is never written, like the changes it described."""
@@ -136,12 +136,11 @@ def all_or_nothing() -> Iterator[None]:
 
 
 def schedule_dispatch() -> None:
-    """Enqueue the dispatcher after commit, once per transaction however many events it records (an import of
-    a thousand rows is one dispatcher run, not a thousand). A callback registered in a savepoint that rolled back
+    """Wake the dispatcher after commit, once per transaction however many events it records (an import of a
+    thousand rows is one dispatcher run, not a thousand). A callback registered in a savepoint that rolled back
     is gone from the list, so a later event registers it again."""
-    enqueue = dispatch_events.enqueue
-    if not any(function == enqueue for _savepoints, function, _robust in connection.run_on_commit):
-        transaction.on_commit(enqueue)
+    if not any(function == wake_dispatcher for _savepoints, function, _robust in connection.run_on_commit):
+        transaction.on_commit(wake_dispatcher)
 
 
 def to_json(value: Any) -> Any:

@@ -19,6 +19,7 @@ from salesops.approvals.models import (
     TaskStatus,
 )
 from salesops.approvals.policy_actions import deactivate_policy
+from salesops.approvals.queries import involving, subjects_involving
 from salesops.approvals.tests.helpers import (
     DIRECTOR,
     MANAGER,
@@ -34,7 +35,7 @@ from salesops.approvals.tests.helpers import (
 from salesops.core import clock
 from salesops.core.events import snapshot
 from salesops.orders import actions as order_actions
-from salesops.orders.models import OrderStatus
+from salesops.orders.models import OrderStatus, SalesOrder
 from salesops.orders.tests.fixtures import reload
 
 EVERY_ORDER = "order.total > 0"
@@ -259,6 +260,32 @@ def test_a_delegate_is_asked_while_the_approver_is_away_and_may_decide_older_tas
     assert pending(third) == [("Manager", "sales_manager_a")]
     with pytest.raises(PermissionDenied):
         actions.approve_task(task_of(third, manager), actor=stand_in)
+
+
+def test_the_hand_written_subjects_involving_matches_the_tasks_involving_a_user(shop):
+    """`subjects_involving` is `involving` written as SQL: the same documents for approvers, delegates (active
+    today only) and people others decide for."""
+    org = shop.org
+    manager, stand_in, other = org.a.user("sales_manager"), org.a.user("regional_director"), org.b.user("sales_manager")
+    use_policy(org.admin, rule("Every order", EVERY_ORDER, step("Manager", MANAGER)))
+    today = clock.today()
+    submit(shop)
+    create_delegation(user=manager, delegate=stand_in, starts_on=today, ends_on=today, actor=manager)
+    submit(shop)  # asked of the stand-in on the manager's behalf
+    later = today + datetime.timedelta(days=2)
+    create_delegation(user=manager, delegate=other, starts_on=later, ends_on=later, actor=manager)  # not yet
+    submit(shop, customer=org.b.customer, actor=org.b.user("sales_rep"))
+
+    def by_orm(user):
+        tasks = ApprovalTask.objects.filter(involving(user), request__subject_type="orders.salesorder")
+        return set(tasks.values_list("request__subject_id", flat=True))
+
+    for user in (manager, stand_in, other, org.a.user("sales_rep"), org.admin):
+        hand_written = set(
+            SalesOrder.objects.filter(pk__in=subjects_involving(user, "orders.salesorder")).values_list("pk", flat=True)
+        )
+        assert hand_written == by_orm(user), user.username
+    assert len(by_orm(manager)) == 2 and len(by_orm(stand_in)) == 2 and len(by_orm(other)) == 1
 
 
 def test_a_vacant_post_asks_the_administrators(shop):

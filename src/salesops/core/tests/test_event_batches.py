@@ -93,8 +93,8 @@ def test_a_collected_event_gets_its_deliveries_and_the_dispatcher_once(org):
         )
     finally:
         handlers.unregister()
-    enqueue = events.dispatch_events.enqueue
-    assert [f for _ids, f, _robust in connection.run_on_commit if f == enqueue] == [enqueue]
+    wake = events.wake_dispatcher
+    assert [f for _ids, f, _robust in connection.run_on_commit if f == wake] == [wake]
 
 
 def test_record_event_outside_a_block_writes_at_once(org):

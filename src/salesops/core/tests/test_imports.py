@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import translation
 
 from salesops.core import imports
-from salesops.core.dispatch import dispatch_events
+from salesops.core.dispatch import wake_dispatcher
 from salesops.core.imports import (
     MAX_UPLOAD_BYTES,
     FileRejected,
@@ -248,9 +248,7 @@ def test_an_import_schedules_the_event_dispatcher_once_for_all_its_events(org):
     job = run_import("customers", content, org.admin)
 
     assert job.created_count == 5
-    scheduled = [
-        function for _sids, function, _robust in connection.run_on_commit if function == dispatch_events.enqueue
-    ]
+    scheduled = [function for _sids, function, _robust in connection.run_on_commit if function == wake_dispatcher]
     assert len(scheduled) == 1
 
 

@@ -4,9 +4,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from salesops.core.dispatch import LEASE, deliver_pending, retry_failed
+from salesops.core.dispatch import LEASE, deliver_pending, dispatch_events, retry_failed, wake_dispatcher
 from salesops.core.events import record_event
 from salesops.core.models import Event, EventDelivery
 from salesops.customers.actions import create_customer
@@ -161,3 +163,22 @@ def test_dispatcher_killed_mid_delivery_redelivers_on_restart_without_double_app
     assert restarted.returncode == 0, restarted.stderr
     assert applied_count(customer) == 1
     assert EventDelivery.objects.get(pk=delivery.pk).status == "delivered"
+
+
+def dispatcher_runs(status=None):
+    runs = DBTaskResult.objects.filter(task_path=dispatch_events.module_path)
+    return runs.filter(status=status) if status else runs
+
+
+def test_commits_share_a_dispatcher_run_that_has_not_started_and_wake_a_new_one_once_it_has(db):
+    for _commit in range(3):
+        wake_dispatcher()
+    assert dispatcher_runs().count() == 1  # the first commit's run, still waiting, serves the others
+
+    dispatcher_runs().update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    wake_dispatcher()
+    assert dispatcher_runs(TaskResultStatus.READY).count() == 1  # a run that started may have read too early
+
+    dispatcher_runs().delete()  # purged: a new one is enqueued
+    wake_dispatcher()
+    assert dispatcher_runs(TaskResultStatus.READY).count() == 1
