@@ -19,7 +19,10 @@ Run on demand (not part of the test suite):
     .venv/bin/python benchmarks/dashboard.py                       # the full 400,000 orders
 With --database postgres it creates the database named in DATABASE_URL (default
 postgres://postgres@127.0.0.1:5432/salesops_dashboard_bench; it must not exist) and drops it at the end; with
-sqlite a fresh file in a temporary directory.
+sqlite a fresh file in a temporary directory. `--keep` leaves the loaded database in place (and prints where), and
+`--reuse DIRECTORY` (SQLite) or `--reuse` (PostgreSQL, the database in DATABASE_URL) measures on such a database
+without loading it again: the full load takes most of an hour. `--profile [GROUPING]` profiles the admin's page
+(company-wide, or grouped by region, product_line or salesperson) instead of comparing.
 """
 
 import argparse
@@ -199,7 +202,7 @@ def compare(rounds: int) -> None:
     print(f"   smallest ratio {min(ratios):.0f}x, median {statistics.median(ratios):.0f}x")
 
 
-def profile_page() -> None:
+def profile_page(group_by: str | None) -> None:
     import cProfile
     import pstats
 
@@ -217,6 +220,7 @@ def profile_page() -> None:
     client = Client()
     client.force_login(User.objects.get(username="admin"))
     url = f"/reporting/?start={end - datetime.timedelta(days=364)}&end={end}"
+    url += f"&group_by={group_by}" if group_by else ""
     client.get(url)
     profiler = cProfile.Profile()
     profiler.enable()
@@ -231,28 +235,50 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--orders", type=int, default=400_000)
     parser.add_argument("--rounds", type=int, default=5, help="page requests per figure (the median counts)")
-    parser.add_argument("--profile", action="store_true", help="profile the admin's company-wide page and stop")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="company",
+        choices=["company", *GROUPINGS[1:]],
+        help="profile the admin's page (company-wide or grouped) and stop",
+    )
+    parser.add_argument("--keep", action="store_true", help="leave the loaded database in place")
+    parser.add_argument(
+        "--reuse", nargs="?", const="", metavar="DIRECTORY", help="measure on a database kept by --keep"
+    )
     options = parser.parse_args()
     os.environ.setdefault("EMAIL_URL", "locmem://")  # the alerts the catch-up raises are not printed
     if options.database == "postgres":
         os.environ.setdefault("DATABASE_URL", POSTGRES_URL)
     else:
         os.environ.pop("DATABASE_URL", None)
-    scratch = tempfile.mkdtemp(prefix="salesops-bench-")
-    vendor, postgres_name = create_database(scratch)
-    try:
+    if options.reuse is not None:
+        if options.database == "sqlite":
+            if not (Path(options.reuse) / "salesops.sqlite3").exists():
+                raise SystemExit(f"no database kept in {options.reuse!r}: give the directory --keep printed")
+            os.environ["SALESOPS_VAR_DIR"] = options.reuse
+        scratch, postgres_name = None, None
         setup_django()
-        print(f"database: {vendor}")
-        load(options.orders)
-        catch_up()
+    else:
+        scratch = tempfile.mkdtemp(prefix="salesops-bench-")
+        vendor, postgres_name = create_database(scratch)
+    try:
+        if scratch is not None:
+            setup_django()
+            print(f"database: {vendor}")
+            load(options.orders)
+            catch_up()
         if options.profile:
-            profile_page()
+            profile_page(None if options.profile == "company" else options.profile)
         else:
             compare(options.rounds)
     finally:
-        if postgres_name:
-            drop_database(postgres_name)
-        shutil.rmtree(scratch, ignore_errors=True)
+        if options.keep:
+            print(f"kept: {scratch if postgres_name is None else os.environ['DATABASE_URL']} (--reuse it)")
+        elif scratch is not None:
+            if postgres_name:
+                drop_database(postgres_name)
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
