@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from salesops.core.dispatch import deliver_pending
-from salesops.reporting.metrics import Slice, daily, documents, stage_metrics
+from salesops.reporting.metrics import Slice, daily, documents, merged_histograms, stage_metrics
 from salesops.reporting.models import StageDay, StageVisit
 from salesops.reporting.tests.fixtures import at, catch_up, order_through
 
@@ -186,3 +186,8 @@ def test_the_largest_groups_keep_their_exact_figures(shop):
         every[org.a.region.pk].median_hours,
         every[org.a.region.pk].p90_hours,
     )
+    before = Slice(MONDAY - 30 * DAY, MONDAY - 20 * DAY, group_by="region", stage_keys=("shipment",))
+    assert [(item.completions, item.median_hours) for item in stage_metrics(org.admin, before, largest=1)] == [
+        (0, None)
+    ]
+    assert merged_histograms([StageDay.objects.filter(pk__in=[])], ["stage", "region_id"]) == {}
