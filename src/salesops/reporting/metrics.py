@@ -8,9 +8,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet, ValidationError
-from django.db import connection
-from django.db.models import F, Q, Sum, Value
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from salesops.accounts.models import OrgUnit, Role, User
@@ -222,42 +221,14 @@ def stage_metrics(user: User, query: Slice, *, largest: int | None = None) -> li
 
 def merged_histograms(parts: list, names: list[str]) -> dict[tuple[str, int | None], dict[int, int]]:
     """Per stage (and group, the second of `names`), the histograms of the rows of `parts` (querysets of rollup
-    rows) merged: one statement, the buckets added up by the database. A year's company view merges a thousand
-    day and month histograms; decoding and adding them in Python took longer than all its sums.
-
-    The parts' rows are selected by the ORM (filters and scope as for the sums); the merge around them is
-    hand-written, as the JSON functions differ: `json_each` on SQLite, `jsonb_each_text` on PostgreSQL."""
-    group = F(names[1]) if len(names) > 1 else Value(0)
-    selected = [
-        part.filter(completions__gt=0).values(
-            metric_stage=F("stage"), metric_group=group, metric_histogram=F("histogram")
-        )
-        for part in parts
-    ]
-    compiled = []
-    for query in selected:
-        try:
-            compiled.append(query.query.sql_with_params())
-        except EmptyResultSet:  # no group kept: nothing to read
-            continue
-    if not compiled:
-        return {}
-    rows_sql = " UNION ALL ".join(f"SELECT * FROM ({text}) AS p{index}" for index, (text, _p) in enumerate(compiled))
-    params = [param for _sql, part_params in compiled for param in part_params]
-    if connection.vendor == "postgresql":
-        buckets, count = "jsonb_each_text(r.metric_histogram) b", "b.value::bigint"
-    else:
-        buckets, count = "json_each(r.metric_histogram) b", "b.value"
-    merged: dict[tuple[str, int | None], dict[int, int]] = defaultdict(dict)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT r.metric_stage, r.metric_group, b.key, SUM({count}) FROM ({rows_sql}) AS r, {buckets} "
-            "GROUP BY r.metric_stage, r.metric_group, b.key",
-            params,
-        )
-        for stage_key, group_value, bucket, total in cursor.fetchall():
-            merged[stage_key, group_value if len(names) > 1 else None][int(bucket)] = int(total)
-    return merged
+    rows) merged. (Merging in the database with `json_each` was measured too: faster for forty salespeople's
+    histograms, twice as slow for a year of the company's, whose histograms have a hundred buckets each.)"""
+    collected: dict[tuple[str, int | None], list[dict[str, int]]] = defaultdict(list)
+    grouped = len(names) > 1
+    for part in parts:
+        for values in part.filter(completions__gt=0).values_list(*names, "histogram"):
+            collected[values[0], values[1] if grouped else None].append(values[-1])
+    return {key: sketch.merge(histograms) for key, histograms in collected.items()}
 
 
 def hours(seconds: float | None) -> float | None:

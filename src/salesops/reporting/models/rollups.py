@@ -47,6 +47,22 @@ class StageVisit(models.Model):
         return f"{self.stage}: {self.label or self.subject_id}"
 
 
+# A grouped view reads one stage of a dimension over a period: its sums (and the rows of the groups it shows) come
+# from this index alone, without reading the rows and their histograms: at 1,000 salespeople and a year, half the
+# page's time (the counts' updates move the index entries: the rollups write a little more for it).
+STAGE_SLICE_COLUMNS = (
+    "dimension",
+    "stage",
+    "day",
+    "value",
+    "region_id",
+    "office_id",
+    "arrivals",
+    "completions",
+    "delayed",
+)
+
+
 class StageTotals(models.Model):
     """Per stage, period (a day, or a month in `StageMonth`; company time zone), region, office and one more
     dimension value: how many documents arrived, how many left, how many of those were late, and the histogram of
@@ -93,10 +109,11 @@ class StageDay(StageTotals):
                 fields=["stage", "day", "region_id", "office_id", "dimension", "value"], name="unique_stage_day"
             )
         ]
-        # Company and region views read office 0 over a period; a grouped view one stage of a dimension over it.
+        # Company and region views read office 0 over a period; a grouped view one stage of a dimension over it
+        # (STAGE_SLICE_COLUMNS).
         indexes = [
             models.Index(fields=["dimension", "office_id", "day"], name="stage_day_level_idx"),
-            models.Index(fields=["dimension", "stage", "day"], name="stage_day_stage_idx"),
+            models.Index(fields=[*STAGE_SLICE_COLUMNS], name="stage_day_slice_idx"),
             models.Index(fields=["dimension", "day"], name="stage_day_period_idx"),
         ]
 
@@ -115,7 +132,7 @@ class StageMonth(StageTotals):
         ]
         indexes = [
             models.Index(fields=["dimension", "office_id", "day"], name="stage_month_level_idx"),
-            models.Index(fields=["dimension", "stage", "day"], name="stage_month_stage_idx"),
+            models.Index(fields=[*STAGE_SLICE_COLUMNS], name="stage_month_slice_idx"),
             models.Index(fields=["dimension", "day"], name="stage_month_period_idx"),
         ]
 
