@@ -118,10 +118,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # so concurrent writers queue instead of failing with "database is locked" half-way through.
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
-        "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            " PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;"
-        ),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     # Tests use a file, not memory, so that concurrency tests exercise real WAL locking across connections.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
