@@ -564,6 +564,16 @@ def submit_order(order: SalesOrder, *, actor: User) -> SalesOrder:
         return route_for_approval(locked, submitter=actor, actor=actor, lines=lines)
 
 
+def place_order(*, actor: User, **draft) -> SalesOrder:
+    """Create an order and submit it at once, in one transaction: a rep's "Save and submit" on a new order, and
+    `POST /orders` with `submit: true`. The checks and events of `create_order` then `submit_order` (order.created,
+    order.submitted and what the submission leads to, written with one INSERT); when either refuses, nothing is
+    left behind, not even a draft. Returns the order as `submit_order` does."""
+    with events.atomic(), events.all_or_nothing():
+        order = create_order(actor=actor, **draft)
+        return submit_order(order, actor=actor)
+
+
 def decision_task(order: SalesOrder, actor: User):
     """The actor's approval task waiting on this order, or why there is none."""
     task = pending_task_for(order, actor)

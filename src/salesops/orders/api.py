@@ -92,13 +92,17 @@ def export_orders(request: HttpRequest, filters: Query[OrderFilters]):
 
 
 @router.post(
-    "/orders", response={201: OrderOut, **WRITE_ERRORS}, openapi_extra=OPENAPI_EXTRA, summary="Create a draft order"
+    "/orders",
+    response={201: OrderOut, **WRITE_ERRORS},
+    openapi_extra=OPENAPI_EXTRA,
+    summary="Create a draft order (and submit it)",
 )
 @idempotent
 def create_order(request: HttpRequest, payload: OrderIn):
-    """A draft for one of the caller's customers; unit prices come from the price list on today's date."""
+    """A draft for one of the caller's customers; unit prices come from the price list on today's date. With
+    `submit`, the draft is submitted in the same transaction."""
     require_scope(request, "orders:write")
-    order = actions.create_order(
+    order = (actions.place_order if payload.submit else actions.create_order)(
         actor=request.user,
         # A reference is enough: the action reads the customer through the caller's scope (and its current terms).
         customer=Customer(pk=payload.customer_id),
@@ -107,7 +111,7 @@ def create_order(request: HttpRequest, payload: OrderIn):
         discount_percent=payload.discount_percent,
         lines=lines_of(request, payload.lines),
     )
-    return Status(201, OrderOut.from_orm(order))  # the action returns the order as stored, lines included
+    return Status(201, OrderOut.from_orm(order))  # both actions return the order as stored, lines included
 
 
 # Declared after /orders/export.csv and .xlsx, so those paths is not taken for an order id.

@@ -12,7 +12,7 @@ from salesops.core.querying import ordering_pattern
 from salesops.inventory.schemas import WarehouseRef
 from salesops.orders.models import QuoteStatus
 from salesops.orders.ordering import QUOTE_ORDERING
-from salesops.orders.schemas import OrderFilters, OrderIn, OrderPatch, OrderRef, PricedLineOut, Ref
+from salesops.orders.schemas import OrderFilters, OrderPatch, OrderRef, PricedLineOut, Ref, SaleDocumentIn
 
 VALID_UNTIL_DESCRIPTION = "Last day the quoted prices hold (company time zone): from today to a year ahead."
 
@@ -54,7 +54,7 @@ class QuoteOut(Schema):
         return list(quote.lines.all())
 
 
-class QuoteIn(OrderIn):
+class QuoteIn(SaleDocumentIn):
     valid_until: date | None = Field(None, description=VALID_UNTIL_DESCRIPTION + " Default: 30 days from today.")
 
 

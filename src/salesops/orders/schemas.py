@@ -93,12 +93,23 @@ class OrderLineIn(Schema):
     discount_percent: Decimal = Field(Decimal(0), ge=0, le=100, decimal_places=2, description=PERCENT_DESCRIPTION)
 
 
-class OrderIn(Schema):
+class SaleDocumentIn(Schema):
+    """What a new order or quote says."""
+
     customer_id: int = Field(ge=1, le=MAX_ID)
     warehouse_id: int = Field(ge=1, le=MAX_ID, description="The warehouse every line ships from.")
     owner_id: int | None = Field(None, ge=1, le=MAX_ID, description="The sales rep; defaults to the caller.")
     discount_percent: Decimal = Field(Decimal(0), ge=0, le=100, decimal_places=2, description=PERCENT_DESCRIPTION)
     lines: list[OrderLineIn] = Field(min_length=1, max_length=200)
+
+
+class OrderIn(SaleDocumentIn):
+    submit: bool = Field(
+        False,
+        description="Submit the new order in the same request (as POST /orders/{id}/submit does: credit check, "
+        "approval policy, stock reservation), in one transaction: when the submission is refused nothing is "
+        "created. The answer shows the order's status after submission.",
+    )
 
 
 class OrderPatch(Schema):

@@ -94,8 +94,9 @@ def order_create(request):
     formset = line_formset(request)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
+        submit_now = "submit_now" in request.POST  # "Save and submit": one transaction, no draft left on refusal
         try:
-            order = actions.create_order(
+            order = (actions.place_order if submit_now else actions.create_order)(
                 actor=request.user,
                 customer=data["customer"],
                 warehouse=data["warehouse"],
@@ -105,9 +106,14 @@ def order_create(request):
         except ValidationError as exc:
             add_action_errors(form, formset, exc)
         else:
-            messages.success(request, _("Order %(number)s saved as a draft.") % {"number": order.number})
+            if submit_now:
+                message = _("Order %(number)s submitted: %(status)s.")
+            else:
+                message = _("Order %(number)s saved as a draft.")
+            messages.success(request, message % {"number": order.number, "status": order.get_status_display()})
             return redirect("orders:detail", order_id=order.pk)
-    return render(request, "orders/form.html", {"form": form, "formset": formset, "title": _("New order")})
+    context = {"form": form, "formset": formset, "title": _("New order"), "submit_now": True}
+    return render(request, "orders/form.html", context)
 
 
 @login_required

@@ -33,7 +33,7 @@ def test_a_rep_orders_on_a_phone_and_the_manager_approves(live_url):
         rep.select_option("#id_lines-0-product", str(product))
         rep.fill("#id_lines-0-quantity", "4")
         rep.fill("#id_lines-0-discount_percent", "15")  # above the rep's limit: needs approval
-        rep.click("main form button[type=submit]")
+        rep.get_by_test_id("save-draft").click()
         expect(rep.get_by_test_id("order-status")).to_have_text("草稿")
         rep.get_by_test_id("action-submit").click()
         expect(rep.get_by_test_id("order-status")).to_have_text("已提交")

@@ -58,6 +58,18 @@ def test_a_rep_creates_and_submits_and_the_manager_approves_from_the_queue(shop,
     assert 'data-event-type="order.approved"' in manager.get(reverse("orders:detail", args=[order.pk])).content.decode()
 
 
+def test_save_and_submit_places_the_order_from_the_form(shop, client_for):
+    rep = client_for(shop.org.a.user("sales_rep"))
+    assert 'data-testid="save-and-submit"' in rep.get(reverse("orders:create")).content.decode()
+
+    placed = rep.post(reverse("orders:create"), new_order_data(shop, discount="0") | {"submit_now": ""}, follow=True)
+
+    order = SalesOrder.objects.get()
+    assert (order.status, level(shop.product, shop.warehouse).reserved) == (OrderStatus.CONFIRMED, 2)
+    assert placed.redirect_chain == [(reverse("orders:detail", args=[order.pk]), 302)]
+    assert order.number in placed.content.decode() and 'data-testid="action-submit"' not in placed.content.decode()
+
+
 def test_bad_lines_are_shown_on_the_form_and_nothing_is_saved(shop, client_for):
     rep = client_for(shop.org.a.user("sales_rep"))
     response = rep.post(reverse("orders:create"), new_order_data(shop, quantity="0", discount="0"))
