@@ -4,31 +4,34 @@ Prints one line per figure (SQLite, or PostgreSQL with DATABASE_URL):
 
 1. Overhead. Orders of 5 lines placed through the order path against a raw-SQL baseline doing the same reads and
    writes, in the same run on the same database, in interleaved rounds: orders/s for both and the ratio (goal: at
-   least 0.25).
-2. Flat with history. The same measurement after loading `--history` historical orders (default one million) with
-   their invoices, payments and settlements: orders/s as a share of the empty-database figure (goal: at least 0.9,
-   so no statement on the order path may grow with history).
+   least 0.25). For reference, the same orders placed in two requests (create, then submit), and their ratio.
+2. Flat with history. The same measurement on the database after loading `--history` historical orders (default
+   one million) with their invoices, payments and settlements, against a copy of it taken before the load (the
+   empty twin), in alternating rounds: orders/s with history as a share of orders/s on the empty twin (goal: at
+   least 0.9, so no statement on the order path may grow with history). Measuring both in the same rounds keeps
+   the machine's ups and downs out of the share (measured minutes apart it scattered from 0.77 to 1.33).
 3. Under concurrency. `salesops serve` on a free port and `--clients` threads (default 16), each with its own rep
-   and API key, placing orders over HTTP (POST /api/v1/orders, then POST /api/v1/orders/{id}/submit, both with an
-   Idempotency-Key) for `--duration` seconds: orders/s, p50 and p99 request latency and the errors (any non-2xx
-   answer or failed connection; goal: none).
+   and API key, placing orders over HTTP (POST /api/v1/orders with `submit: true` and an Idempotency-Key) for
+   `--duration` seconds: orders/s, p50 and p99 request latency and the errors (any non-2xx answer or failed
+   connection; goal: none).
 
-What "through the real actions" means here: each order is what a client integration sends, two POSTs, and the
-benchmark calls the API's own handler functions for them (`orders.api.create_order` and the submit handler), each
-wrapped in `@idempotent` with an Idempotency-Key. So every order runs the scoped lookups of the customer, the
-warehouse and the products, validation, pricing, the credit check, the approval policy, the stock reservation, the
-events, both idempotency records and the rendered answers stored in them: everything the order path does. Only
-ninja's request parsing, authentication and the middleware are left out; figure 3 has them. Calling the bare
-actions would leave out the idempotency records and reads the API really makes; going through the test client
-would measure Django's middleware rather than the order path.
+What "through the real actions" means here: each order is what a client integration sends, one POST creating and
+submitting it, and the benchmark calls the API's own handler function for it (`orders.api.create_order`) wrapped
+in `@idempotent` with an Idempotency-Key. So every order runs the scoped lookups of the customer, the warehouse
+and the products, validation, pricing, the credit check, the approval policy, the stock reservation, the events,
+the idempotency record and the rendered answer stored in it: everything the order path does. Only ninja's request
+parsing, authentication and the middleware are left out; figure 3 has them. Calling the bare actions would leave
+out the idempotency record and reads the API really makes; going through the test client would measure Django's
+middleware rather than the order path. The two-request form also runs the submit handler: a second idempotency
+record, answer and commit, and the scoped read and lock of the order the submission starts with.
 
-The baseline does in one transaction per order what those two requests do, in as few statements as hand-written
-SQL needs: the customer read (and locked on PostgreSQL), the warehouse, the rep's discount limit and the active
+The baseline does in one transaction per order what that request does, in as few statements as hand-written SQL
+needs: the customer read (and locked on PostgreSQL), the warehouse, the rep's discount limit and the active
 approval policy version, the rep's line of org units (which the policy's conditions read), the products with
 their prices, the open-orders sum of the credit exposure, the order-number counter, the five conditional stock
 UPDATEs, the order, its lines, the ledger rows, the safety-stock read, the four events (order.created,
-order.submitted, stock.reserved, order.confirmed) and the two idempotency records with their answers. The order
-path needs two transactions (the draft, then its submission), as the API does.
+order.submitted, stock.reserved, order.confirmed) with their deliveries, and the idempotency record with its
+answer.
 
 Every order is confirmed: the customers have ample credit and the warehouse ample stock, totals stay under the
 default policy's approval threshold and line discounts within the rep's limit.
@@ -48,6 +51,7 @@ spends its time and `--queries` the statements of one order.
 """
 
 import argparse
+import copy
 import cProfile
 import datetime
 import hashlib
@@ -59,6 +63,7 @@ import pstats
 import random
 import shutil
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -66,6 +71,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import closing
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -113,6 +119,48 @@ def drop_database(name: str) -> None:
     connections.close_all()
     with psycopg.connect(server_url(os.environ["DATABASE_URL"]), autocommit=True) as admin:
         admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+class Twin:
+    """A copy of the database as it is before the history is loaded, with a connection of its own that figure 2
+    swaps in as Django's default connection for the rounds on the empty database. The copy keeps every id of the
+    original (the shop's reps, customers and products are the same rows in both); SQLite copies through the
+    backup API, PostgreSQL by CREATE DATABASE ... TEMPLATE."""
+
+    def __init__(self, scratch: str, postgres_name: str | None):
+        from django.db import DEFAULT_DB_ALIAS, connections
+
+        self.alias, self.connections = DEFAULT_DB_ALIAS, connections
+        self.original = connections[DEFAULT_DB_ALIAS]
+        settings = copy.deepcopy(self.original.settings_dict)
+        self.postgres_name = f"{postgres_name}_empty" if postgres_name else None
+        if self.postgres_name:
+            import psycopg
+            from psycopg import sql
+
+            connections.close_all()  # a template database must have no connections
+            with psycopg.connect(server_url(os.environ["DATABASE_URL"]), autocommit=True) as admin:
+                admin.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(self.postgres_name), sql.Identifier(postgres_name)
+                    )
+                )
+            settings["NAME"] = self.postgres_name
+        else:
+            settings["NAME"] = str(Path(scratch) / "empty-twin.sqlite3")
+            self.original.ensure_connection()
+            with closing(sqlite3.connect(settings["NAME"])) as target:
+                self.original.connection.backup(target)
+        self.empty = type(self.original)(settings, DEFAULT_DB_ALIAS)
+
+    def use(self, *, empty: bool) -> None:
+        self.connections[self.alias] = self.empty if empty else self.original
+
+    def drop(self) -> None:
+        self.use(empty=False)
+        self.empty.close()
+        if self.postgres_name:
+            drop_database(self.postgres_name)
 
 
 def setup_django() -> None:
@@ -230,7 +278,8 @@ class OrderRequest:
     rep: object
     key: object
     customer: object
-    body: bytes
+    body: bytes  # a draft; with "submit": true in `placing`
+    placing: bytes
     lines: list[tuple[object, Decimal, Decimal]]  # (product, quantity, discount percent)
 
 
@@ -254,14 +303,18 @@ def order_request(number: int, shop: Shop, *, rep_index: int | None = None) -> O
             for product, quantity, discount in lines
         ],
     }
-    return OrderRequest(shop.reps[rep_index], shop.keys[rep_index], customer, json.dumps(body).encode(), lines)
+    rep, key = shop.reps[rep_index], shop.keys[rep_index]
+    return OrderRequest(
+        rep, key, customer, json.dumps(body).encode(), json.dumps(body | {"submit": True}).encode(), lines
+    )
 
 
 # --- the order path: the API's handlers with their Idempotency-Keys --------------------------------------------
 
 
 class OrderPath:
-    """Places an order as the API does after authentication: the create handler, then the submit handler, each
+    """Places an order as the API does after authentication: `place`, in one request, the create handler with
+    `submit: true` under `@idempotent`; `place_in_two_requests`, the create handler then the submit handler, each
     under `@idempotent` with its own key."""
 
     def __init__(self):
@@ -283,6 +336,12 @@ class OrderPath:
         return request
 
     def place(self, order: OrderRequest) -> None:
+        request = self.request("/api/v1/orders", order.placing, order)
+        response = self.create(request, payload=self.order_in.model_validate_json(order.placing))
+        assert response.status_code == 201, response.content
+        assert json.loads(response.content)["status"] == "confirmed", response.content
+
+    def place_in_two_requests(self, order: OrderRequest) -> None:
         request = self.request("/api/v1/orders", order.body, order)
         response = self.create(request, payload=self.order_in.model_validate_json(order.body))
         assert response.status_code == 201, response.content
@@ -583,24 +642,19 @@ class Baseline:
                 "lines": line_data,
                 **{key: str(value) for key, value in row.items()},
             }
-            records = [
-                {
-                    "principal": f"key:{order.key.pk}",
-                    "key": uuid.uuid4().hex,
-                    "method": "POST",
-                    "path": path,
-                    "request_hash": hashlib.sha256(f"POST {path}\n".encode() + body).hexdigest(),
-                    "response_status": status_code,
-                    "response_body": json.dumps(answer | {"status": status}, ensure_ascii=False),
-                    "response_content_type": "application/json; charset=utf-8",
-                    "created_at": stamp,
-                }
-                for path, body, status_code, status in (
-                    ("/api/v1/orders", order.body, 201, "draft"),
-                    (f"/api/v1/orders/{order_id}/submit", b"{}", 200, "confirmed"),
-                )
-            ]
-            self.insert(cursor, IdempotencyRecord, self.record_columns, records)
+            path = "/api/v1/orders"
+            record = {
+                "principal": f"key:{order.key.pk}",
+                "key": uuid.uuid4().hex,
+                "method": "POST",
+                "path": path,
+                "request_hash": hashlib.sha256(f"POST {path}\n".encode() + order.placing).hexdigest(),
+                "response_status": 201,
+                "response_body": json.dumps(answer | {"status": "confirmed"}, ensure_ascii=False),
+                "response_content_type": "application/json; charset=utf-8",
+                "created_at": stamp,
+            }
+            self.insert(cursor, IdempotencyRecord, self.record_columns, [record])
 
 
 # --- figures 1 and 2: interleaved rounds ----------------------------------------------------------------------
@@ -625,24 +679,61 @@ def timed(place, requests: list[OrderRequest]) -> float:
     return time.perf_counter() - start
 
 
+def one_round(round_number: int, per_round: int, shop: Shop, numbering: Numbering, sides: dict) -> dict:
+    """Orders/s of each side (name: its `place`), each placing `per_round` orders back to back, the side that goes
+    first rotating from one round to the next."""
+    names = list(sides)
+    first = round_number % len(names)
+    rates = {}
+    for name in names[first:] + names[:first]:
+        requests = [order_request(n, shop) for n in numbering.take(per_round)]
+        rates[name] = per_round / timed(sides[name], requests)
+    return rates
+
+
 def measure(orders: int, rounds: int, shop: Shop, numbering: Numbering, path: OrderPath, baseline: Baseline):
-    """Orders/s of the order path and of the baseline, and their ratio: medians over `rounds` short rounds in
-    which both sides place the same number of orders back to back (taking turns to go first), so that load from
-    elsewhere on the machine weighs on both alike."""
+    """Figure 1: orders/s of the order path (in one request, and in two) and of the baseline, and the ratios:
+    medians over `rounds` short rounds, so that load from elsewhere on the machine weighs on all alike."""
     per_round = max(orders // rounds, 1)
-    path_rates, baseline_rates, ratios = [], [], []
+    sides = {"path": path.place, "two_requests": path.place_in_two_requests, "baseline": baseline.place}
+    rates = {name: [] for name in sides}
+    ratios = {"path": [], "two_requests": []}
     for round_number in range(rounds):
-        sides = [(path.place, path_rates), (baseline.place, baseline_rates)]
-        for place, rates in sides if round_number % 2 else reversed(sides):
-            requests = [order_request(n, shop) for n in numbering.take(per_round)]
-            rates.append(per_round / timed(place, requests))
-        ratios.append(path_rates[-1] / baseline_rates[-1])
-    return statistics.median(path_rates), statistics.median(baseline_rates), statistics.median(ratios)
+        measured = one_round(round_number, per_round, shop, numbering, sides)
+        for name, rate in measured.items():
+            rates[name].append(rate)
+        for name in ratios:
+            ratios[name].append(measured[name] / measured["baseline"])
+    return {name: statistics.median(values) for name, values in rates.items()} | {
+        f"{name}_ratio": statistics.median(values) for name, values in ratios.items()
+    }
+
+
+def measure_with_history(orders: int, rounds: int, shop: Shop, numbering: Numbering, path, baseline, twin) -> dict:
+    """Figure 2: in each round both sides place orders on the database with history and on its empty twin (which
+    goes first alternates), so that the two states are compared under the same load from elsewhere on the
+    machine rather than minutes apart. Medians over the rounds of orders/s and of each side's share (with history
+    / empty) within a round."""
+    per_round = max(orders // rounds, 1)
+    sides = {"path": path.place, "baseline": baseline.place}
+    rates = {(side, empty): [] for side in sides for empty in (True, False)}
+    shares = {"path": [], "baseline": []}
+    for round_number in range(rounds):
+        for empty in (True, False) if round_number % 2 else (False, True):
+            twin.use(empty=empty)
+            measured = one_round(round_number // 2, per_round, shop, numbering, sides)
+            rates["path", empty].append(measured["path"])
+            rates["baseline", empty].append(measured["baseline"])
+        for side in shares:
+            shares[side].append(rates[side, False][-1] / rates[side, True][-1])
+    twin.use(empty=False)
+    figures = {f"{side}_{'empty' if empty else 'history'}": statistics.median(v) for (side, empty), v in rates.items()}
+    return figures | {f"{side}_share": statistics.median(values) for side, values in shares.items()}
 
 
 def warm_up(shop: Shop, numbering: Numbering, path: OrderPath, baseline: Baseline, count: int = 50) -> None:
-    timed(baseline.place, [order_request(n, shop) for n in numbering.take(count)])
-    timed(path.place, [order_request(n, shop) for n in numbering.take(count)])
+    for place in (baseline.place, path.place, path.place_in_two_requests):
+        timed(place, [order_request(n, shop) for n in numbering.take(count)])
 
 
 # --- history -------------------------------------------------------------------------------------------------
@@ -981,11 +1072,8 @@ def client(index: int, shop: Shop, port: int, deadline: float, result: ClientRes
     while time.monotonic() < deadline:
         number += 1
         request = order_request(number, shop, rep_index=index)
-        status, content = post("/api/v1/orders", request.body)
-        if status != 201:
-            continue
-        status, content = post(f"/api/v1/orders/{json.loads(content)['id']}/submit", b"{}")
-        if status == 200:
+        status, content = post("/api/v1/orders", request.placing)
+        if status == 201:
             state = json.loads(content)["status"]
             if state == "confirmed":
                 result.orders += 1
@@ -1040,7 +1128,7 @@ def print_queries(shop: Shop, numbering: Numbering, path: OrderPath) -> None:
 
     with CaptureQueriesContext(connection) as captured:
         path.place(order_request(numbering.take(1)[0], shop))
-    print(f"statements for one order (create + submit): {len(captured.captured_queries)}")
+    print(f"statements for one order (one request, created and submitted): {len(captured.captured_queries)}")
     for query in captured.captured_queries:
         print(f"  {query['sql'][:160]}")
 
@@ -1079,7 +1167,7 @@ def main() -> None:
     vendor, postgres_name = create_database(scratch)
     try:
         setup_django()
-        run(options, vendor, scratch)
+        run(options, vendor, scratch, postgres_name)
     finally:
         if options.keep:
             print(f"kept: {postgres_name or scratch}")
@@ -1089,7 +1177,7 @@ def main() -> None:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def run(options, vendor: str, scratch: str) -> None:
+def run(options, vendor: str, scratch: str, postgres_name: str | None) -> None:
     shop = prepare(reps=max(options.clients, 1), customers=options.customers, products=options.products)
     numbering = Numbering()
     path, baseline = OrderPath(), Baseline(shop)
@@ -1105,22 +1193,29 @@ def run(options, vendor: str, scratch: str) -> None:
     )
     empty = measure(options.orders, options.rounds, shop, numbering, path, baseline)
     print(
-        f"1. overhead: order path {empty[0]:.1f} orders/s, raw SQL baseline {empty[1]:.1f} orders/s, "
-        f"ratio {empty[2]:.2f} (goal: 0.25 or more)"
+        f"1. overhead: order path {empty['path']:.1f} orders/s, raw SQL baseline {empty['baseline']:.1f} orders/s, "
+        f"ratio {empty['path_ratio']:.2f} (goal: 0.25 or more); in two requests (create, then submit) "
+        f"{empty['two_requests']:.1f} orders/s, ratio {empty['two_requests_ratio']:.2f}"
     )
     if options.history:
-        start = time.perf_counter()
-        History(options.history, shop).load()
+        twin = Twin(scratch, postgres_name)
+        try:
+            start = time.perf_counter()
+            History(options.history, shop).load()
+            print(
+                f"   loaded {options.history} historical orders with their invoices and payments in "
+                f"{time.perf_counter() - start:.0f} s"
+            )
+            for empty in (True, False):
+                twin.use(empty=empty)
+                warm_up(shop, numbering, path, baseline)
+            full = measure_with_history(options.orders, options.rounds, shop, numbering, path, baseline, twin)
+        finally:
+            twin.drop()
         print(
-            f"   loaded {options.history} historical orders with their invoices and payments in "
-            f"{time.perf_counter() - start:.0f} s"
-        )
-        warm_up(shop, numbering, path, baseline)
-        full = measure(options.orders, options.rounds, shop, numbering, path, baseline)
-        print(
-            f"2. with history: order path {full[0]:.1f} orders/s, {full[0] / empty[0]:.2f} of the empty database's "
-            f"(goal: 0.9 or more); baseline {full[1]:.1f} orders/s, {full[1] / empty[1]:.2f} of empty; "
-            f"ratio {full[2]:.2f}"
+            f"2. with history: order path {full['path_history']:.1f} orders/s against {full['path_empty']:.1f} on "
+            f"the empty copy in the same rounds, share {full['path_share']:.2f} (goal: 0.9 or more); baseline "
+            f"{full['baseline_history']:.1f} against {full['baseline_empty']:.1f}, share {full['baseline_share']:.2f}"
         )
     if options.clients:
         figures = concurrency(shop, scratch, options.clients, options.duration)
