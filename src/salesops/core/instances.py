@@ -10,6 +10,8 @@ from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, models
+from django.db.models import signals
+from django.db.models.base import ModelState
 
 from salesops.core import clock
 from salesops.core.models import CustomFieldsModel, TimeStampedModel
@@ -180,7 +182,8 @@ class Row:
     `select_related` does: `Row.columns(model, alias)` gives the select list of a model's columns, `read` the
     instances, with the database's values converted as the ORM converts them."""
 
-    _converters: dict[tuple, list] = {}
+    # (vendor, model) → the model's attribute names, and (index, column, converters) for the columns that have any
+    _shapes: dict[tuple, tuple[list[str], list[tuple]]] = {}
 
     @staticmethod
     def columns(model: type[models.Model], alias: str) -> str:
@@ -188,25 +191,46 @@ class Row:
         return ", ".join(f"{quote(alias)}.{quote(field.column)}" for field in model._meta.concrete_fields)
 
     @classmethod
+    def shape(cls, db, model: type[models.Model]) -> tuple[list[str], list[tuple]]:
+        shape = cls._shapes.get((db.vendor, model))
+        if shape is None:
+            converted = []
+            for index, field in enumerate(model._meta.concrete_fields):
+                column = field.get_col(model._meta.db_table)
+                found = db.ops.get_db_converters(column) + column.get_db_converters(db)
+                if found:
+                    converted.append((index, column, found))
+            attnames = [field.attname for field in model._meta.concrete_fields]
+            shape = cls._shapes[(db.vendor, model)] = (attnames, converted)
+        return shape
+
+    @classmethod
     def read(cls, row, *models_: type[models.Model]) -> list[models.Model]:
         """One instance per model, from consecutive slices of `row` (each model's `columns`, in order)."""
         db = connections[DEFAULT_DB_ALIAS]
         instances, start = [], 0
         for model in models_:
-            converters = cls._converters.get((db.vendor, model))
-            if converters is None:
-                converters = cls._converters[(db.vendor, model)] = []
-                for field in model._meta.concrete_fields:
-                    column = field.get_col(model._meta.db_table)
-                    found = db.ops.get_db_converters(column) + column.get_db_converters(db)
-                    converters.append((column, found))
-            values = list(row[start : start + len(converters)])
-            for index, (column, found) in enumerate(converters):
+            attnames, converted = cls.shape(db, model)
+            values = list(row[start : start + len(attnames)])
+            for index, column, found in converted:
                 for converter in found:
                     values[index] = converter(values[index], column, db)
-            instances.append(model.from_db(db.alias, None, values))
-            start += len(converters)
+            instances.append(loaded(model, attnames, values, db.alias))
+            start += len(attnames)
         return instances
+
+
+def loaded(model: type[models.Model], attnames: list[str], values: list, alias: str) -> models.Model:
+    """What `model.from_db(alias, None, values)` returns, built without `Model.__init__` (its per-field work is
+    most of the cost of a read on the order path): the attributes set, the state that of a loaded row. Models
+    that something listens to being initialised (pre_init, post_init) go through `from_db`."""
+    if signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model):
+        return model.from_db(alias, None, values)
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(attnames, values, strict=True))
+    state = instance._state = ModelState()
+    state.adding, state.db = False, alias
+    return instance
 
 
 def set_related(instance: models.Model, name: str, related: models.Model) -> None:

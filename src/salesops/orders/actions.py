@@ -550,28 +550,56 @@ def submit_order(order: SalesOrder, *, actor: User) -> SalesOrder:
         locked = lock_for_submission(order.pk)
         if locked.status != OrderStatus.DRAFT:
             raise ValidationError({"status": [_("Only draft orders can be submitted.")]})
-        customer = locked.customer
-        if customer.status != Customer.Status.ACTIVE:
+        if locked.customer.status != Customer.Status.ACTIVE:
             raise ValidationError({"customer_id": [_("Orders are taken for active customers only.")]})
         lines = order_lines(locked)  # read once for the approval policy, the reservation and the answer
         set_prefetched(locked, "lines", lines)
-        also = {"submitted_by": actor, "payment_term": customer.payment_term}
-        # Saved with the next change of the row (held, waiting for approval, or confirmed): one UPDATE, not two.
-        transition(locked, OrderStatus.SUBMITTED, actor=actor, also=also, save=False)
-        problem = credit_problem(locked, locked_customer=customer)
-        if problem:
-            return transition(locked, OrderStatus.ON_HOLD, actor=actor, reason=problem)
-        return route_for_approval(locked, submitter=actor, actor=actor, lines=lines)
+        return submit_locked(locked, lines, actor=actor)
+
+
+def submit_locked(order: SalesOrder, lines: list[OrderLine], *, actor: User) -> SalesOrder:
+    """The submission of a draft whose customer the transaction has locked and read (PostgreSQL: a row lock;
+    SQLite: its write transaction holds the database), with its `lines` (their products and product lines
+    loaded): the credit check, then the approval policy or the reservation."""
+    also = {"submitted_by": actor, "payment_term": order.customer.payment_term}
+    # Saved with the next change of the row (held, waiting for approval, or confirmed): one UPDATE, not two.
+    transition(order, OrderStatus.SUBMITTED, actor=actor, also=also, save=False)
+    problem = credit_problem(order, locked_customer=order.customer)
+    if problem:
+        return transition(order, OrderStatus.ON_HOLD, actor=actor, reason=problem)
+    return route_for_approval(order, submitter=actor, actor=actor, lines=lines)
 
 
 def place_order(*, actor: User, **draft) -> SalesOrder:
     """Create an order and submit it at once, in one transaction: a rep's "Save and submit" on a new order, and
     `POST /orders` with `submit: true`. The checks and events of `create_order` then `submit_order` (order.created,
     order.submitted and what the submission leads to, written with one INSERT); when either refuses, nothing is
-    left behind, not even a draft. Returns the order as `submit_order` does."""
+    left behind, not even a draft. Returns the order as `submit_order` does.
+
+    The customer is locked before the draft reads it, so the draft copies its terms as they are when the credit
+    check runs; the new order needs neither a lock nor a second read (no other transaction can see it yet)."""
     with events.atomic(), events.all_or_nothing():
+        lock_customer(draft.get("customer"))
         order = create_order(actor=actor, **draft)
-        return submit_order(order, actor=actor)
+        return submit_locked(order, submission_lines(order), actor=actor)
+
+
+def lock_customer(customer) -> None:
+    """Lock the customer's row for the rest of the transaction (PostgreSQL; on SQLite the write transaction holds
+    the database already). Whether the actor may see the customer is checked by whoever reads it next."""
+    if isinstance(customer, Customer) and connection.features.has_select_for_update:
+        list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
+
+
+def submission_lines(order: SalesOrder) -> list[OrderLine]:
+    """The lines a new order was created with, when their products come with their product lines (the approval
+    policy reads them); otherwise read again with them (`order_lines`)."""
+    lines = order._prefetched_objects_cache["lines"]
+    if all(Product.line.is_cached(line.product) for line in lines):
+        return lines
+    lines = order_lines(order)
+    set_prefetched(order, "lines", lines)
+    return lines
 
 
 def decision_task(order: SalesOrder, actor: User):

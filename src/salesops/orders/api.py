@@ -50,7 +50,7 @@ def owner_of(pk: int | None) -> User | None:
 
 def lines_of(request: HttpRequest, lines: list[OrderLineIn]) -> list[dict]:
     chosen = Product.objects.filter(pk__in={line.product_id for line in lines})
-    products = {product.pk: product for product in with_related(for_user(chosen, request.user))}
+    products = {product.pk: product for product in with_related(for_user(chosen, request.user), "line")}
     return [
         {
             "product": products.get(line.product_id),

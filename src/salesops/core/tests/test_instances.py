@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -112,15 +113,19 @@ def test_save_fields_runs_auto_now(org):
     assert stored.name == "新仓" and stored.updated_at == warehouse.updated_at > before
 
 
-def test_row_builds_the_instances_select_related_builds(org):
+def read_customer_and_office(pk: int):
     quote = connection.ops.quote_name
     sql = (
         f"SELECT {Row.columns(Customer, 'c')}, {Row.columns(OrgUnit, 'o')} FROM {quote(Customer._meta.db_table)} c "
         f"JOIN {quote(OrgUnit._meta.db_table)} o ON o.id = c.office_id WHERE c.id = %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [org.a.customer.pk])
-        customer, office = Row.read(cursor.fetchone(), Customer, OrgUnit)
+        cursor.execute(sql, [pk])
+        return Row.read(cursor.fetchone(), Customer, OrgUnit)
+
+
+def test_row_builds_the_instances_select_related_builds(org):
+    customer, office = read_customer_and_office(org.a.customer.pk)
     set_related(customer, "office", office)
 
     fresh = Customer.objects.select_related("office").get(pk=org.a.customer.pk)
@@ -130,6 +135,37 @@ def test_row_builds_the_instances_select_related_builds(org):
     ]  # decimals with their places, times with their zone
     assert field_values(customer.office) == field_values(fresh.office)
     assert not customer._state.adding
+
+
+def test_row_instances_behave_as_loaded_rows(org):
+    customer, office = read_customer_and_office(org.a.customer.pk)
+
+    assert customer._state.db == "default" and not customer._state.adding
+    assert customer._state.fields_cache == {}  # nothing cached that the row did not hold
+    assert customer == Customer.objects.get(pk=org.a.customer.pk)
+    set_related(customer, "office", office)
+    with CaptureQueriesContext(connection) as captured:
+        assert customer.office is office
+    assert captured.captured_queries == []
+    count = Customer.objects.count()
+    customer.name = "改名客户"
+    customer.save()  # an UPDATE of the loaded row, not an INSERT
+    assert Customer.objects.get(pk=customer.pk).name == "改名客户" and Customer.objects.count() == count
+
+
+def test_row_initialises_through_the_model_when_something_listens_to_it(org):
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=OrgUnit)
+    try:
+        _customer, office = read_customer_and_office(org.a.customer.pk)
+    finally:
+        post_init.disconnect(listener, sender=OrgUnit)
+    assert seen == [office]  # the customer, which nothing listens to, is built without Model.__init__
+    assert office._state.db == "default" and not office._state.adding
 
 
 def test_with_related_reads_what_select_related_reads_within_the_querysets_filters(org):
