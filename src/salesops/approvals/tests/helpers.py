@@ -1,7 +1,9 @@
 """Approval test helpers: policies switched on through the actions, orders submitted through the order path."""
 
+from salesops.approvals import actions as approval_actions
 from salesops.approvals import policy_actions
 from salesops.approvals.models import ApprovalPolicy, ApprovalRequest, ApprovalTask, TaskStatus
+from salesops.approvals.subjects import subject_type
 from salesops.orders import actions as order_actions
 from salesops.orders.tests.fixtures import draft
 
@@ -45,9 +47,17 @@ def group(code):
     return {"kind": "group", "value": code}
 
 
+def installed_policy(key: str) -> ApprovalPolicy:
+    """The installation's policy for the subject type `key`: the one the data migration loaded or, when a
+    transactional test before this one has emptied the tables, the default one installed as a first submission
+    installs it."""
+    approval_actions.active_version(subject_type(key))
+    return ApprovalPolicy.objects.get(subject_type=key)
+
+
 def use_policy(admin, *rules, total_due_hours=None):
     """Make `rules` the active order policy (a new version of the installation's policy)."""
-    policy = ApprovalPolicy.objects.get(subject_type=ORDERS)
+    policy = installed_policy(ORDERS)
     document = {"rules": list(rules)}
     if total_due_hours is not None:
         document["total_due_hours"] = str(total_due_hours)
